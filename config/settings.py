@@ -1,0 +1,253 @@
+"""Typed settings.
+
+Precedence, lowest first: built-in defaults → the TOML file named by ``REPUTATION_CONFIG``
+(or passed to :func:`load_settings`) → a secrets directory → environment variables
+(``REPUTATION_`` prefix, ``__`` between nested keys, e.g. ``REPUTATION_MONGO__DATABASE``) and
+a few well-known names (``REPUTATION_MONGO_URI``, ``SLACK_BOT_TOKEN``) → explicit overrides.
+
+Secrets (tokens, URIs that may carry passwords) are ``SecretStr``: they never print, and the
+TOML file may not hold them — they come from the environment or a secrets directory.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from contextvars import ContextVar
+from pathlib import Path
+from typing import Any, ClassVar
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+from pydantic.fields import FieldInfo
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+from reputation.core.errors import ConfigError
+
+# Environment names that map onto nested settings without the REPUTATION_ prefix rules.
+ENV_ALIASES: dict[str, tuple[str, ...]] = {
+    "REPUTATION_MONGO_URI": ("mongo", "uri"),
+    "SLACK_BOT_TOKEN": ("slack", "bot_token"),
+    "REPUTATION_SLACK_BASE_URL": ("slack", "base_url"),
+}
+# Settings that must never come from the (committed, shared) TOML file.
+SECRET_PATHS: frozenset[tuple[str, ...]] = frozenset({("mongo", "uri"), ("slack", "bot_token")})
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_default=True)
+
+
+class MongoSettings(_Section):
+    uri: SecretStr | None = Field(
+        default=None, description="MongoDB URI; when unset the embedded server is started."
+    )
+    database: str = Field(default="reputation", pattern=r"^[A-Za-z0-9_-]{1,63}$")
+    timeout_ms: int = Field(default=5000, ge=100, le=120_000)
+
+
+class EmbeddedMongoSettings(_Section):
+    command: str = "secantusd-py"
+    host: str = "127.0.0.1"
+    port: int = Field(default=0, ge=0, le=65535, description="0 picks a free port")
+    data_dir: Path | None = Field(default=None, description="default: <data_dir>/mongo")
+    start_timeout_s: float = Field(default=30.0, gt=0)
+
+
+class SentimentSettings(_Section):
+    backend: str = Field(default="prototype", description="registry name of the model factory")
+    model: str = Field(
+        default="", description="hub id or local directory; empty = the bundled default encoder"
+    )
+    revision: str | None = None
+    label_map: dict[str, str] = Field(default_factory=dict)
+    batch_size: int = Field(default=32, ge=1, le=1024)
+    max_length: int = Field(default=256, ge=8, le=512)
+    threads: int = Field(default=0, ge=0, le=256, description="0 = torch's default")
+    negative_threshold: float = Field(default=0.5, gt=0, lt=1)
+
+
+class SlackSettings(_Section):
+    bot_token: SecretStr | None = None
+    base_url: str = "https://slack.com/api/"
+    channel: str = "#reputation-alerts"
+    timeout_s: float = Field(default=10.0, gt=0)
+
+
+class BrandSettings(_Section):
+    name: str = "Aurora Home"
+    default_lang: str = Field(default="en", pattern=r"^[a-z]{2,3}$")
+    private_channel: str = "care@aurora-home.example"
+    signature: str = "Aurora Home Care"
+    auto_post_low: bool = Field(
+        default=False, description="low-severity drafts may be posted without approval"
+    )
+
+
+class SlaSettings(_Section):
+    """Hours from detection to the public reply, by severity, and to private contact."""
+
+    reply_hours: dict[str, float] = Field(
+        default_factory=lambda: {"critical": 1.0, "high": 4.0, "medium": 24.0, "low": 72.0}
+    )
+    private_contact_hours: float = Field(default=72, gt=0)
+
+    @field_validator("reply_hours")
+    @classmethod
+    def _all_severities(cls, value: dict[str, float]) -> dict[str, float]:
+        missing = {"critical", "high", "medium", "low"} - value.keys()
+        if missing:
+            raise ValueError(f"missing severities: {', '.join(sorted(missing))}")
+        if any(hours <= 0 for hours in value.values()):
+            raise ValueError("hours must be positive")
+        return value
+
+
+class Settings(BaseSettings):
+    """Everything the service can be configured with. Build it with :func:`load_settings`."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="REPUTATION_",
+        env_nested_delimiter="__",
+        extra="forbid",
+        validate_default=True,
+    )
+
+    data_dir: Path = Field(default=Path("var"), description="where local data and models live")
+    log_level: str = Field(default="WARNING", pattern=r"^(DEBUG|INFO|WARNING|ERROR)$")
+    mongo: MongoSettings = Field(default_factory=MongoSettings)
+    embedded: EmbeddedMongoSettings = Field(default_factory=EmbeddedMongoSettings)
+    sentiment: SentimentSettings = Field(default_factory=SentimentSettings)
+    slack: SlackSettings = Field(default_factory=SlackSettings)
+    brand: BrandSettings = Field(default_factory=BrandSettings)
+    sla: SlaSettings = Field(default_factory=SlaSettings)
+    brands: dict[str, BrandSettings] = Field(
+        default_factory=dict, description="per-brand overrides keyed by brand name"
+    )
+
+    _layers: ClassVar[ContextVar[tuple[dict[str, Any], dict[str, Any]]]] = ContextVar(
+        "reputation_settings_layers"
+    )
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper(cls, value: Any) -> Any:
+        return value.upper() if isinstance(value, str) else value
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        aliases, toml = cls._layers.get(({}, {}))
+        return (
+            init_settings,
+            _DictSource(settings_cls, aliases),
+            env_settings,
+            _DictSource(settings_cls, toml),
+        )
+
+    def brand_for(self, name: str | None) -> BrandSettings:
+        """The settings of a brand, falling back to the default brand."""
+        if name and name in self.brands:
+            return self.brands[name]
+        return self.brand
+
+    @property
+    def embedded_data_dir(self) -> Path:
+        return self.embedded.data_dir or self.data_dir / "mongo"
+
+    @property
+    def model_cache_dir(self) -> Path:
+        return self.data_dir / "models"
+
+
+class _DictSource(PydanticBaseSettingsSource):
+    """A settings layer from an already-built nested dict."""
+
+    def __init__(self, settings_cls: type[BaseSettings], data: dict[str, Any]) -> None:
+        super().__init__(settings_cls)
+        self._data = data
+
+    def get_field_value(self, field: FieldInfo, field_name: str) -> tuple[Any, str, bool]:
+        return self._data.get(field_name), field_name, False
+
+    def __call__(self) -> dict[str, Any]:
+        return dict(self._data)
+
+
+def _set_path(target: dict[str, Any], path: tuple[str, ...], value: Any) -> None:
+    for part in path[:-1]:
+        target = target.setdefault(part, {})
+    target[path[-1]] = value
+
+
+def _walk(data: Mapping[str, Any], prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    paths = []
+    for key, value in data.items():
+        path = (*prefix, str(key))
+        paths.append(path)
+        if isinstance(value, Mapping):
+            paths.extend(_walk(value, path))
+    return paths
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"config file {path} does not exist (REPUTATION_CONFIG)") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"config file {path} cannot be read: {exc}") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"config file {path} is not valid TOML: {exc}") from exc
+    for key_path in _walk(data):
+        if key_path in SECRET_PATHS or key_path[-2:] == ("slack", "bot_token"):
+            env = next((n for n, p in ENV_ALIASES.items() if p == key_path), "the environment")
+            raise ConfigError(
+                f"{'.'.join(key_path)} is a secret and may not be set in {path}; "
+                f"set {env} or put it in the secrets directory instead"
+            )
+    return data
+
+
+def _secret_layer(env: Mapping[str, str]) -> dict[str, Any]:
+    """Well-known env names, then files named after them in REPUTATION_SECRETS_DIR."""
+    layer: dict[str, Any] = {}
+    secrets_dir = env.get("REPUTATION_SECRETS_DIR")
+    for name, path in ENV_ALIASES.items():
+        value = env.get(name)
+        if value is None and secrets_dir:
+            candidate = Path(secrets_dir) / name
+            if candidate.is_file():
+                value = candidate.read_text(encoding="utf-8").strip()
+        if value:
+            _set_path(layer, path, value)
+    return layer
+
+
+def _describe(exc: ValidationError, origin: str) -> str:
+    lines = []
+    for error in exc.errors(include_url=False, include_input=False):
+        key = ".".join(str(part) for part in error["loc"]) or "(root)"
+        message = "unknown setting" if error["type"] == "extra_forbidden" else error["msg"]
+        lines.append(f"{key}: {message}")
+    return f"invalid configuration ({origin}):\n  " + "\n  ".join(lines)
+
+
+def load_settings(config_file: str | Path | None = None, **overrides: Any) -> Settings:
+    """Build the settings from every layer; raise ConfigError naming the bad key."""
+    path = config_file or os.environ.get("REPUTATION_CONFIG")
+    toml = _read_toml(Path(path)) if path else {}
+    origin = f"config file {path} and REPUTATION_* environment" if path else "REPUTATION_* env"
+    token = Settings._layers.set((_secret_layer(os.environ), toml))
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        raise ConfigError(_describe(exc, origin)) from None
+    finally:
+        Settings._layers.reset(token)

@@ -1,0 +1,223 @@
+"""Domain models shared by every package. Datetimes are timezone-aware UTC."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+
+def utcnow() -> datetime:
+    """The current time, UTC, truncated to milliseconds (MongoDB's precision)."""
+    now = datetime.now(UTC)
+    return now.replace(microsecond=now.microsecond // 1000 * 1000)
+
+
+def _as_utc(value: datetime) -> datetime:
+    # Naive timestamps from sources are UTC by convention; MongoDB keeps milliseconds only.
+    value = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    return value.replace(microsecond=value.microsecond // 1000 * 1000)
+
+
+UtcDatetime = Annotated[datetime, AfterValidator(_as_utc)]
+
+
+class Kind(StrEnum):
+    REVIEW = "review"
+    MENTION = "mention"
+    QUESTION = "question"
+
+
+class Label(StrEnum):
+    NEGATIVE = "negative"
+    NEUTRAL = "neutral"
+    POSITIVE = "positive"
+
+
+class Severity(StrEnum):
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+    CRITICAL = "critical"
+
+    @property
+    def rank(self) -> int:
+        return list(Severity).index(self)
+
+
+class ReviewStatus(StrEnum):
+    NEW = "new"
+    CLASSIFIED = "classified"
+    FLAGGED = "flagged"
+    DRAFTED = "drafted"
+    APPROVED = "approved"
+    POSTED = "posted"
+    RESOLVED = "resolved"
+    HIDDEN = "hidden"
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=False)
+
+
+class ReplyAtSource(_Model):
+    """The brand's reply as the source shows it."""
+
+    text: str
+    created_at: UtcDatetime | None = None
+
+
+class Review(_Model):
+    """One review, question or social mention, normalised from any source."""
+
+    source: str = Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=40)
+    external_id: str = Field(min_length=1, max_length=512)
+    kind: Kind = Kind.REVIEW
+    author: str | None = None
+    rating: int | None = Field(default=None, ge=1, le=5)
+    title: str | None = None
+    text: str = Field(default="", max_length=100_000)
+    lang: str | None = Field(default=None, pattern=r"^[a-z]{2,3}$")
+    url: str | None = None
+    created_at: UtcDatetime
+    updated_at: UtcDatetime | None = None
+    reply: ReplyAtSource | None = None
+    brand: str | None = None
+    location: str | None = None
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.source, self.external_id)
+
+    @property
+    def content_hash(self) -> str:
+        """Hash of what the author wrote: a change here is an edit and makes a revision."""
+        payload = json.dumps([self.title, self.text, self.rating], ensure_ascii=False)
+        return hashlib.sha256(payload.encode()).hexdigest()[:32]
+
+    @property
+    def last_changed_at(self) -> datetime:
+        return self.updated_at or self.created_at
+
+
+class Sentiment(_Model):
+    """What the model and the rules concluded about one text."""
+
+    label: Label
+    scores: dict[str, float]
+    lang: str
+    flag: bool
+    reasons: list[str] = Field(default_factory=list)
+    topics: list[str] = Field(default_factory=list)
+    severity: Severity = Severity.LOW
+    model: str
+    content_hash: str = ""
+
+
+class StoredReview(Review):
+    """A review as storage holds it: the latest content plus bookkeeping."""
+
+    status: ReviewStatus = ReviewStatus.NEW
+    removed_at_source: bool = False
+    revision_count: int = 0
+    first_seen_at: UtcDatetime
+    stored_at: UtcDatetime
+    sentiment: Sentiment | None = None
+    case_ref: str | None = None
+
+    def as_review(self) -> Review:
+        return Review.model_validate(self.model_dump(include=set(Review.model_fields)))
+
+
+class Revision(_Model):
+    """A previous version of a review's content, kept when the author edits it."""
+
+    source: str
+    external_id: str
+    number: int
+    title: str | None
+    text: str
+    rating: int | None
+    content_hash: str
+    written_at: UtcDatetime
+    replaced_at: UtcDatetime
+
+
+class Case(_Model):
+    """A flagged item someone owns until it is resolved."""
+
+    ref: str = Field(pattern=r"^RP-[0-9A-Z]{4,8}$")
+    source: str
+    external_id: str
+    brand: str | None = None
+    lang: str
+    severity: Severity
+    topics: list[str] = Field(default_factory=list)
+    status: str = "open"
+    owner: str | None = None
+    created_at: UtcDatetime
+    reply_due_at: UtcDatetime
+    private_contact_due_at: UtcDatetime
+
+
+class Draft(_Model):
+    """A proposed public reply; it is approved by a human before it is posted."""
+
+    case_ref: str
+    source: str
+    external_id: str
+    text: str
+    lang: str
+    private_channel: str
+    needs_approval: bool
+    status: str = "drafted"
+    content_hash: str
+    created_at: UtcDatetime
+
+
+class AlertStatus(StrEnum):
+    PENDING = "pending"
+    SENT = "sent"
+
+
+class Alert(_Model):
+    """A notification in the outbox: written first, then sent, then marked with the receipt."""
+
+    case_ref: str
+    kind: str = "new_case"
+    channel: str
+    severity: Severity
+    payload: dict[str, Any]
+    status: AlertStatus = AlertStatus.PENDING
+    attempts: int = 0
+    created_at: UtcDatetime
+    sent_at: UtcDatetime | None = None
+    receipt: str | None = None
+    last_error: str | None = None
+
+
+class Event(_Model):
+    """One line of the append-only history: who did what to which item, when."""
+
+    entity: str
+    key: str
+    type: str
+    at: UtcDatetime
+    actor: str = "system"
+    data: dict[str, Any] = Field(default_factory=dict)
+
+
+class QuarantineRecord(_Model):
+    """A record that could not be normalised, kept with the reason and the raw payload."""
+
+    source: str
+    reason: str
+    raw: str
+    fingerprint: str
+    first_seen_at: UtcDatetime
+    last_seen_at: UtcDatetime
+    seen: int = 1

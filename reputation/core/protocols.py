@@ -1,0 +1,60 @@
+"""The seams between packages. Implementations are injected; tests use fakes."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from config.settings import BrandSettings
+from reputation.core.models import Alert, Case, Label, Review, Sentiment
+
+
+@dataclass(frozen=True)
+class TextScore:
+    """A model's verdict on one text: the arg-max label and the probability of each label."""
+
+    label: Label
+    scores: dict[str, float]
+
+
+class SentimentModel(Protocol):
+    """Scores texts. Implementations batch, run off the event loop, and keep their weights."""
+
+    name: str
+    version: str
+
+    async def score(self, texts: Sequence[str]) -> list[TextScore]:
+        """Return one score per text, in order. Texts are non-empty."""
+        ...
+
+    async def aclose(self) -> None:
+        """Release threads and memory."""
+        ...
+
+
+@dataclass(frozen=True)
+class DraftText:
+    text: str
+    lang: str
+    private_channel: str
+
+
+class Drafter(Protocol):
+    """Writes a public reply for a flagged review in the reviewer's language."""
+
+    def draft(
+        self, review: Review, sentiment: Sentiment, case: Case, brand: BrandSettings
+    ) -> DraftText:
+        """Return the reply; it must invite the customer to ``brand.private_channel``."""
+        ...
+
+
+class Notifier(Protocol):
+    """Delivers an alert (Slack, console...) and returns a receipt (e.g. Slack's ``ts``)."""
+
+    name: str
+
+    async def send(self, alert: Alert) -> str:
+        """Deliver the alert; raise NotifyError when it could not be delivered."""
+        ...

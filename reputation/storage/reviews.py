@@ -1,0 +1,354 @@
+"""ReviewRepository: idempotent ingestion, revisions on edit, removal flags, sentiment."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from motor.motor_asyncio import AsyncIOMotorDatabase
+from pymongo import UpdateOne
+from pymongo.errors import BulkWriteError, PyMongoError
+
+from reputation.core.errors import StorageError
+from reputation.core.models import (
+    Event,
+    Review,
+    ReviewStatus,
+    Revision,
+    Sentiment,
+    StoredReview,
+    utcnow,
+)
+from reputation.storage.documents import new_review_doc, review_id, stored_review, to_doc
+
+# Fields a source may change without the author editing the content.
+_MUTABLE = ("author", "url", "lang", "reply", "brand", "location", "kind", "updated_at")
+_DUPLICATE_KEY = 11000
+
+
+@dataclass
+class IngestResult:
+    """What one ingestion did. ``changed`` lists the keys that are new or edited."""
+
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    stale: int = 0
+    changed: list[tuple[str, str]] = field(default_factory=list)
+
+    def __iadd__(self, other: IngestResult) -> IngestResult:
+        self.new += other.new
+        self.updated += other.updated
+        self.unchanged += other.unchanged
+        self.stale += other.stale
+        self.changed += other.changed
+        return self
+
+
+def _rounds(reviews: Iterable[Review]) -> list[list[Review]]:
+    """Split a batch so each key appears once per round, in arrival order.
+
+    A batch may hold a review and, later, its edited version; applying them in order keeps the
+    original as a revision instead of silently keeping only the last one.
+    """
+    rounds: list[list[Review]] = []
+    seen: dict[tuple[str, str], int] = defaultdict(int)
+    for review in reviews:
+        index = seen[review.key]
+        seen[review.key] += 1
+        if index == len(rounds):
+            rounds.append([])
+        rounds[index].append(review)
+    return rounds
+
+
+class ReviewRepository:
+    """Reviews keyed on (source, external_id). Writes only what changed."""
+
+    def __init__(self, db: AsyncIOMotorDatabase[Any]) -> None:
+        self._reviews = db["reviews"]
+        self._revisions = db["revisions"]
+        self._events = db["events"]
+
+    async def upsert_many(self, reviews: Iterable[Review]) -> IngestResult:
+        """Store a batch: insert new reviews, record edits as revisions, skip what is known."""
+        result = IngestResult()
+        try:
+            for batch in _rounds(reviews):
+                result += await self._upsert_round(batch)
+        except PyMongoError as exc:
+            raise StorageError(f"storing reviews failed: {exc}") from exc
+        return result
+
+    async def _upsert_round(self, batch: Sequence[Review]) -> IngestResult:
+        result = IngestResult()
+        existing = await self._existing({r.key for r in batch})
+        fresh = [r for r in batch if r.key not in existing]
+        known = [r for r in batch if r.key in existing]
+        now = utcnow()
+        retry: list[Review] = []
+        if fresh:
+            docs = [new_review_doc(r, now=now) for r in fresh]
+            try:
+                await self._reviews.insert_many(docs, ordered=False)
+                inserted = fresh
+            except BulkWriteError as exc:
+                # Another writer inserted some of these first: treat those as existing.
+                errors = exc.details.get("writeErrors", [])
+                if any(e.get("code") != _DUPLICATE_KEY for e in errors):
+                    raise
+                lost = {error["index"] for error in errors}
+                inserted = [r for i, r in enumerate(fresh) if i not in lost]
+                retry = [r for i, r in enumerate(fresh) if i in lost]
+            result.new += len(inserted)
+            result.changed += [r.key for r in inserted]
+            if inserted:
+                collected = [
+                    _event(r, "collected", now, {"hash": r.content_hash}) for r in inserted
+                ]
+                await self._events.insert_many(collected)
+        if retry:
+            existing.update(await self._existing({r.key for r in retry}))
+        updates: list[UpdateOne] = []
+        revisions: list[dict[str, Any]] = []
+        events: list[dict[str, Any]] = []
+        for review in known + retry:
+            change = _compare(review, existing[review.key], now)
+            if change is None:
+                result.unchanged += 1
+            elif change is _STALE:
+                result.stale += 1
+            else:
+                updates.append(change.update)
+                events.append(change.event)
+                if change.revision is None:
+                    result.unchanged += 1  # only source-side fields moved
+                else:
+                    revisions.append(change.revision)
+                    result.updated += 1
+                    result.changed.append(review.key)
+        if updates:
+            await self._reviews.bulk_write(updates, ordered=False)
+        if revisions:
+            try:
+                await self._revisions.insert_many(revisions, ordered=False)
+            except BulkWriteError as exc:
+                # The same edit recorded concurrently by another writer: already kept.
+                if any(e.get("code") != _DUPLICATE_KEY for e in exc.details["writeErrors"]):
+                    raise
+        if events:
+            await self._events.insert_many(events)
+        return result
+
+    async def _existing(self, keys: set[tuple[str, str]]) -> dict[tuple[str, str], dict[str, Any]]:
+        if not keys:
+            return {}
+        ids = [review_id(*key) for key in keys]
+        projection = {
+            "sentiment": 0,
+            "first_seen_at": 0,
+            "stored_at": 0,
+            "status": 0,
+            "case_ref": 0,
+        }
+        found: dict[tuple[str, str], dict[str, Any]] = {}
+        async for doc in self._reviews.find({"_id": {"$in": ids}}, projection):
+            found[(doc["source"], doc["external_id"])] = doc
+        return found
+
+    async def get(self, source: str, external_id: str) -> StoredReview | None:
+        doc = await self._reviews.find_one({"_id": review_id(source, external_id)})
+        return stored_review(doc) if doc else None
+
+    async def revisions(self, source: str, external_id: str) -> list[Revision]:
+        cursor = self._revisions.find({"source": source, "external_id": external_id})
+        docs = await cursor.sort("number", 1).to_list(None)
+        return [Revision.model_validate({k: v for k, v in d.items() if k != "_id"}) for d in docs]
+
+    async def pending_classification(self, limit: int = 1000) -> list[StoredReview]:
+        cursor = self._reviews.find({"pending_classification": True}).limit(limit)
+        return [stored_review(doc) async for doc in cursor]
+
+    async def pending_response(self, limit: int = 1000) -> list[StoredReview]:
+        """Flagged reviews whose current content has no draft yet."""
+        cursor = self._reviews.find({"pending_response": True}).limit(limit)
+        return [stored_review(doc) async for doc in cursor]
+
+    async def responded(self, source: str, external_id: str, content_hash: str) -> None:
+        """Mark a review's current content as answered (drafted and alerted)."""
+        await self._reviews.update_one(
+            {"_id": review_id(source, external_id), "content_hash": content_hash},
+            {"$set": {"pending_response": False}},
+        )
+
+    async def save_sentiments(self, results: Sequence[tuple[StoredReview, Sentiment]]) -> int:
+        """Store sentiments; a review edited since it was read stays pending."""
+        if not results:
+            return 0
+        ops = [
+            UpdateOne(
+                {"_id": review_id(*review.key), "content_hash": sentiment.content_hash},
+                {
+                    "$set": {
+                        "sentiment": sentiment.model_dump(mode="python"),
+                        "pending_classification": False,
+                        "pending_response": sentiment.flag,
+                        "status": _after_classification(review.status, sentiment).value,
+                    }
+                },
+            )
+            for review, sentiment in results
+        ]
+        try:
+            outcome = await self._reviews.bulk_write(ops, ordered=False)
+        except PyMongoError as exc:
+            raise StorageError(f"storing sentiment failed: {exc}") from exc
+        return int(outcome.modified_count)
+
+    async def set_status(
+        self, source: str, external_id: str, status: ReviewStatus, *, actor: str = "system"
+    ) -> None:
+        """Change a review's status and record the change in its history."""
+        now = utcnow()
+        doc = await self._reviews.find_one_and_update(
+            {"_id": review_id(source, external_id)},
+            {"$set": {"status": status.value}},
+            projection={"status": 1},
+        )
+        if doc is None:
+            raise StorageError(f"no review {source}:{external_id}")
+        if doc.get("status") != status.value:
+            key = review_id(source, external_id)
+            event = Event(
+                entity="review",
+                key=key,
+                type="status",
+                at=now,
+                actor=actor,
+                data={"from": doc.get("status"), "to": status.value},
+            )
+            await self._events.insert_one(to_doc(event))
+
+    async def link_case(self, source: str, external_id: str, case_ref: str) -> None:
+        await self._reviews.update_one(
+            {"_id": review_id(source, external_id)}, {"$set": {"case_ref": case_ref}}
+        )
+
+    async def mark_removed_at_source(
+        self, source: str, present_ids: Iterable[str], *, location: str | None = None
+    ) -> int:
+        """After a full re-scan, flag (never drop) the reviews the source no longer shows."""
+        query: dict[str, Any] = {
+            "source": source,
+            "external_id": {"$nin": list(present_ids)},
+            "removed_at_source": False,
+        }
+        if location is not None:
+            query["location"] = location
+        now = utcnow()
+        keys = [doc["_id"] async for doc in self._reviews.find(query, {"_id": 1})]
+        if not keys:
+            return 0
+        await self._reviews.update_many(
+            {"_id": {"$in": keys}},
+            {"$set": {"removed_at_source": True, "removed_at_source_at": now}},
+        )
+        await self._events.insert_many(
+            [to_doc(Event(entity="review", key=k, type="removed_at_source", at=now)) for k in keys]
+        )
+        return len(keys)
+
+    async def count(self, query: dict[str, Any] | None = None) -> int:
+        return int(await self._reviews.count_documents(query or {}))
+
+    async def count_by_language(self) -> dict[str, int]:
+        """Counts per language: the detected one when classified, else the source's."""
+        pipeline: list[dict[str, Any]] = [
+            {
+                "$group": {
+                    "_id": {"$ifNull": ["$sentiment.lang", {"$ifNull": ["$lang", "und"]}]},
+                    "n": {"$sum": 1},
+                }
+            },
+            {"$sort": {"_id": 1}},
+        ]
+        return {doc["_id"]: doc["n"] async for doc in self._reviews.aggregate(pipeline)}
+
+    async def count_flagged(self) -> int:
+        return await self.count({"sentiment.flag": True})
+
+
+def _after_classification(current: ReviewStatus, sentiment: Sentiment) -> ReviewStatus:
+    if current not in (ReviewStatus.NEW, ReviewStatus.CLASSIFIED, ReviewStatus.FLAGGED):
+        return current  # a human is already working on it; an edit does not reset that
+    return ReviewStatus.FLAGGED if sentiment.flag else ReviewStatus.CLASSIFIED
+
+
+def _event(review: Review, kind: str, at: datetime, data: dict[str, Any]) -> dict[str, Any]:
+    key = review_id(*review.key)
+    return to_doc(Event(entity="review", key=key, type=kind, at=at, data=data))
+
+
+@dataclass(frozen=True)
+class _Change:
+    update: UpdateOne
+    event: dict[str, Any]
+    revision: dict[str, Any] | None = None
+
+
+_STALE = _Change(UpdateOne({}, {}), {})
+
+
+def _compare(review: Review, doc: dict[str, Any], now: datetime) -> _Change | None:
+    """Decide what an incoming version means against the stored one.
+
+    None: nothing changed. ``_STALE``: an older version we already moved past. Otherwise the
+    update to apply, with a revision holding the old content when the author edited it.
+    """
+    incoming = review.model_dump(mode="python")
+    key = review_id(*review.key)
+    stored_changed_at = doc.get("updated_at") or doc["created_at"]
+    if review.content_hash != doc["content_hash"]:
+        older = review.last_changed_at < stored_changed_at
+        if older or review.content_hash in doc.get("seen_hashes", []):
+            return _STALE
+        revision = Revision(
+            source=review.source,
+            external_id=review.external_id,
+            number=doc.get("revision_count", 0) + 1,
+            title=doc.get("title"),
+            text=doc.get("text", ""),
+            rating=doc.get("rating"),
+            content_hash=doc["content_hash"],
+            written_at=stored_changed_at,
+            replaced_at=now,
+        )
+        sets = {f: incoming[f] for f in (*_MUTABLE, "title", "text", "rating", "created_at")}
+        sets.update(
+            content_hash=review.content_hash,
+            pending_classification=True,
+            removed_at_source=False,
+            stored_at=now,
+        )
+        update = UpdateOne(
+            {"_id": key, "content_hash": doc["content_hash"]},
+            {
+                "$set": sets,
+                "$inc": {"revision_count": 1},
+                "$push": {"seen_hashes": review.content_hash},
+            },
+        )
+        data = {"revision": revision.number, "from": doc["content_hash"], "to": review.content_hash}
+        return _Change(update, _event(review, "edited", now, data), to_doc(revision))
+    changed = {f: incoming[f] for f in _MUTABLE if incoming[f] != doc.get(f)}
+    if doc.get("removed_at_source"):
+        changed["removed_at_source"] = False
+    if not changed:
+        return None
+    changed["stored_at"] = now
+    fields = sorted(k for k in changed if k != "stored_at")
+    event = _event(review, "refreshed", now, {"fields": fields})
+    return _Change(UpdateOne({"_id": key}, {"$set": changed}), event)

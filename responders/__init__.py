@@ -1,0 +1,1 @@
+"""Public reply drafts, Slack alert payloads and the notifiers that deliver them."""

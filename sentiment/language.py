@@ -1,0 +1,191 @@
+"""Language identification, fast path: script and function-word evidence, ``und`` when unsure.
+
+Persian and Arabic share a script; letters that exist only in Persian (پ چ ژ گ and the Persian
+forms of ye and kaf) decide between them. Latin-script languages are told apart by their
+most frequent function words, which short reviews almost always contain.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+SUPPORTED = ("pt", "fa", "it", "es", "ru", "en")
+
+_PERSIAN_ONLY = set("پچژگیک")
+_ARABIC_ONLY = set("يكةىأإؤ")
+_UKRAINIAN_ONLY = set("іїєґІЇЄҐ")
+_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+
+_FUNCTION_WORDS: dict[str, frozenset[str]] = {
+    "pt": frozenset(
+        [
+            "não",
+            "nao",
+            "é",
+            "muito",
+            "com",
+            "uma",
+            "para",
+            "que",
+            "do",
+            "da",
+            "os",
+            "as",
+            "no",
+            "na",
+            "mas",
+            "foi",
+            "está",
+            "ao",
+            "pelo",
+            "pela",
+            "você",
+            "produto",
+            "entrega",
+            "chegou",
+            "também",
+            "já",
+            "bem",
+            "ótimo",
+            "ruim",
+            "então",
+            "até",
+        ]
+    ),
+    "es": frozenset(
+        [
+            "no",
+            "es",
+            "muy",
+            "con",
+            "una",
+            "para",
+            "que",
+            "del",
+            "el",
+            "los",
+            "las",
+            "en",
+            "pero",
+            "fue",
+            "está",
+            "al",
+            "por",
+            "usted",
+            "producto",
+            "entrega",
+            "llegó",
+            "también",
+            "ya",
+            "bien",
+            "malo",
+            "pésimo",
+            "hasta",
+            "y",
+        ]
+    ),
+    "it": frozenset(
+        [
+            "non",
+            "è",
+            "molto",
+            "con",
+            "una",
+            "per",
+            "che",
+            "del",
+            "della",
+            "il",
+            "gli",
+            "le",
+            "nel",
+            "ma",
+            "è",
+            "stato",
+            "sono",
+            "prodotto",
+            "consegna",
+            "arrivato",
+            "anche",
+            "già",
+            "bene",
+            "pessimo",
+            "fino",
+            "ho",
+            "lo",
+            "di",
+        ]
+    ),
+    "en": frozenset(
+        [
+            "not",
+            "is",
+            "very",
+            "with",
+            "a",
+            "for",
+            "that",
+            "the",
+            "of",
+            "and",
+            "but",
+            "was",
+            "it",
+            "this",
+            "to",
+            "my",
+            "product",
+            "delivery",
+            "arrived",
+            "also",
+            "already",
+            "good",
+            "bad",
+            "until",
+            "i",
+            "have",
+        ]
+    ),
+}
+
+
+def _letters(text: str) -> list[str]:
+    return [c for c in text if c.isalpha()]
+
+
+def detect_language(text: str) -> str:
+    """Return an ISO 639-1 code for ``text``, or ``und`` when the evidence is too thin."""
+    letters = _letters(unicodedata.normalize("NFC", text))
+    if len(letters) < 2:
+        return "und"
+    scripts: dict[str, int] = {}
+    for char in letters:
+        name = unicodedata.name(char, "")
+        script = name.split(" ", 1)[0] if name else ""
+        scripts[script] = scripts.get(script, 0) + 1
+    script, count = max(scripts.items(), key=lambda item: item[1])
+    if count / len(letters) < 0.6:
+        script = "MIXED"
+    if script == "ARABIC":
+        chars = set(letters)
+        if chars & _PERSIAN_ONLY:
+            return "fa"
+        words = _WORD.findall(text)
+        articles = sum(w.startswith("ال") for w in words)
+        return "ar" if chars & _ARABIC_ONLY or articles * 4 >= len(words) else "und"
+    if script == "CYRILLIC":
+        return "uk" if set(letters) & _UKRAINIAN_ONLY else "ru"
+    if script == "LATIN":
+        return _latin_language(text)
+    return "und"
+
+
+def _latin_language(text: str) -> str:
+    words = [w.lower() for w in _WORD.findall(text)]
+    hits = {lang: sum(w in vocab for w in words) for lang, vocab in _FUNCTION_WORDS.items()}
+    ranked = sorted(hits.items(), key=lambda item: item[1], reverse=True)
+    (best, top), (_, second) = ranked[0], ranked[1]
+    if top == 0 or top == second:
+        return "und"
+    return best

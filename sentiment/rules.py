@@ -1,0 +1,94 @@
+"""Turn a model's scores, the star rating and the words used into a flag, topics and severity.
+
+Flag reasons:
+- ``negative_text``: the text reads negative;
+- ``low_rating``: one or two stars;
+- ``rating_text_mismatch``: four or five stars over clearly negative text ("hidden pain").
+"""
+
+from __future__ import annotations
+
+from reputation.core.models import Label, Sentiment, Severity
+from reputation.core.protocols import TextScore
+from sentiment.language import detect_language
+from sentiment.topics import has_danger_words, topics_of
+
+CLEARLY_NEGATIVE = 0.7
+SERIOUS_TOPICS = frozenset({"fraud", "safety"})
+
+
+def label_from_rating(rating: int | None) -> Label:
+    if rating is None:
+        return Label.NEUTRAL
+    if rating <= 2:
+        return Label.NEGATIVE
+    return Label.NEUTRAL if rating == 3 else Label.POSITIVE
+
+
+def assess(
+    *,
+    text: str,
+    rating: int | None,
+    lang: str | None,
+    score: TextScore | None,
+    model: str,
+    content_hash: str = "",
+    negative_threshold: float = 0.5,
+) -> Sentiment:
+    """Combine the model's score (None when there is no text) with rating and lexicon rules."""
+    has_text = bool(text.strip())
+    detected = lang or (detect_language(text) if has_text else "und")
+    if score is None:
+        label = label_from_rating(rating)
+        scores = {lbl.value: 1.0 if lbl is label else 0.0 for lbl in Label}
+    else:
+        label, scores = score.label, dict(score.scores)
+    negativity = scores.get(Label.NEGATIVE.value, 0.0)
+    negative_text = (
+        has_text
+        and score is not None
+        and (negativity >= negative_threshold or label is Label.NEGATIVE)
+    )
+    reasons = []
+    if negative_text:
+        reasons.append("negative_text")
+    if rating is not None and rating <= 2:
+        reasons.append("low_rating")
+    if rating is not None and rating >= 4 and has_text and negativity >= CLEARLY_NEGATIVE:
+        reasons.append("rating_text_mismatch")
+    topics = topics_of(text) if has_text else []
+    flag = bool(reasons)
+    severity = severity_of(
+        flag=flag,
+        rating=rating,
+        negativity=negativity if has_text else 0.0,
+        topics=topics,
+        danger=flag and has_text and has_danger_words(text),
+    )
+    return Sentiment(
+        label=label,
+        scores=scores,
+        lang=detected,
+        flag=flag,
+        reasons=reasons,
+        topics=topics,
+        severity=severity,
+        model=model,
+        content_hash=content_hash,
+    )
+
+
+def severity_of(
+    *, flag: bool, rating: int | None, negativity: float, topics: list[str], danger: bool
+) -> Severity:
+    """Critical: danger words (injury, fraud, lawyers...). High: one star or very negative
+    text, or a serious topic. Medium: any other flagged item with a complaint. Low: the rest."""
+    if not flag:
+        return Severity.LOW
+    if danger:
+        return Severity.CRITICAL
+    if rating == 1 or negativity >= 0.9 or SERIOUS_TOPICS.intersection(topics):
+        return Severity.HIGH
+    if negativity >= 0.5 or rating == 2 or topics:
+        return Severity.MEDIUM
+    return Severity.LOW

@@ -1,0 +1,154 @@
+import io
+import json
+
+import pytest
+
+from config.settings import load_settings
+from reputation.core.models import AlertStatus
+from reputation.core.pipeline import Pipeline, RunReport
+from reputation.demo.runner import run_demo, sample_lines
+from responders.drafts import TemplateDrafter
+from tests.fakes import FakeSentimentModel, RecordingNotifier
+
+pytestmark = pytest.mark.integration
+
+LINES = [
+    json.dumps(
+        {
+            "source": "trustpilot",
+            "external_id": "t1",
+            "rating": 1,
+            "lang": "en",
+            "author": "Tom",
+            "text": "Parcel arrived broken and support never answered",
+            "created_at": "2026-11-01T10:00:00Z",
+        }
+    ),
+    json.dumps(
+        {
+            "source": "trustpilot",
+            "external_id": "t2",
+            "rating": 5,
+            "lang": "en",
+            "text": "Great service, I love it",
+            "created_at": "2026-11-01T11:00:00Z",
+        }
+    ),
+    json.dumps(
+        {
+            "source": "x",
+            "external_id": "9",
+            "kind": "mention",
+            "lang": "es",
+            "text": "El pedido llegó roto y nadie contesta",
+            "created_at": "2026-11-02",
+        }
+    ),
+    '{"source": "trustpilot", "external_id": "t3", "rating": 7, "created_at": "2026-11-01"}',
+    "{not json at all",
+]
+
+
+def pipeline(store, settings, notifier=None):
+    return Pipeline(
+        store=store,
+        model=FakeSentimentModel(),
+        drafter=TemplateDrafter(),
+        notifier=notifier or RecordingNotifier(),
+        settings=settings,
+    )
+
+
+async def test_run_stores_flags_drafts_and_alerts_once(store, settings):
+    notifier = RecordingNotifier()
+    report = await pipeline(store, settings, notifier).run(LINES, source="import")
+    assert (report.new, report.quarantined, report.flagged) == (3, 2, 2)
+    assert (report.drafts_created, report.alerts_sent) == (2, 2)
+    assert await store.drafts.count() == 2
+    case_refs = {a.case_ref for a in notifier.sent}
+    for ref in case_refs:
+        (draft,) = await store.drafts.for_case(ref)
+        assert ref in draft.text
+        assert draft.needs_approval
+
+    again = await pipeline(store, settings, notifier).run(LINES, source="import")
+    assert (again.new, again.classified, again.drafts_created, again.alerts_sent) == (0, 0, 0, 0)
+    assert len(notifier.sent) == 2
+    assert await store.reviews.count() == 3
+    assert await store.alerts.count() == 2
+    assert await store.quarantine.count() == 2
+
+
+async def test_malformed_records_keep_their_reason_and_payload(store, settings):
+    await pipeline(store, settings).run(LINES, source="import")
+    records = {r.raw: r for r in await store.quarantine.list(limit=10)}
+    assert "rating: Input should be less than or equal to 5" in records[LINES[3]].reason
+    assert records[LINES[3]].source == "trustpilot"
+    assert "not JSON" in records["{not json at all"].reason
+    assert records["{not json at all"].source == "import"
+
+
+async def test_slack_outage_loses_nothing(store, settings):
+    down = RecordingNotifier(fail=True)
+    report = await pipeline(store, settings, down).run(LINES, source="import")
+    assert (report.alerts_sent, report.alerts_failed) == (0, 2)
+    assert await store.alerts.count(AlertStatus.PENDING) == 2
+
+    up = RecordingNotifier()
+    recovered = RunReport()
+    await pipeline(store, settings, up).deliver(recovered)
+    assert recovered.alerts_sent == 2
+    assert await store.alerts.count(AlertStatus.SENT) == 2
+    assert await store.alerts.pending() == []
+
+
+async def test_an_edited_flagged_review_gets_a_new_draft_not_a_new_case(store, settings):
+    run = pipeline(store, settings)
+    await run.run(LINES[:1], source="import")
+    edited = json.loads(LINES[0]) | {
+        "text": "Still broken, and now the refund is late too",
+        "updated_at": "2026-11-05T10:00:00Z",
+    }
+    report = await run.run([json.dumps(edited)], source="import")
+    assert (report.updated, report.cases_opened, report.drafts_created) == (1, 0, 1)
+    stored = await store.reviews.get("trustpilot", "t1")
+    drafts = await store.drafts.for_case(stored.case_ref)
+    assert len(drafts) == 2  # the first draft stays in history
+    assert await store.cases.count() == 1
+
+
+async def test_demo_sample_twice_with_an_injected_model(clean_env, mongo_uri, tmp_path):
+    settings = load_settings(
+        data_dir=tmp_path, mongo={"uri": mongo_uri, "database": "demo_injected"}
+    )
+    summaries = []
+    for _ in range(2):
+        out, err = io.StringIO(), io.StringIO()
+        summaries.append(
+            await run_demo(settings, out=out, err=err, as_json=True, model=FakeSentimentModel())
+        )
+        last = out.getvalue().strip().splitlines()[-1]
+        assert json.loads(last) == summaries[-1]
+    first, second = summaries
+    assert set(first["by_language"]) >= {"pt", "fa", "it", "es", "ru", "en"}
+    assert all(first["by_language"][lang] >= 10 for lang in ("pt", "fa", "it", "es", "ru", "en"))
+    assert first["flagged"] > 0
+    assert first["drafts"] == first["alerts"] == first["flagged"]
+    for key in ("reviews", "by_language", "flagged", "drafts", "alerts", "quarantined"):
+        assert first[key] == second[key], key
+    assert second["this_run"]["new"] == 0
+    assert second["this_run"]["alerts_sent"] == 0
+    assert first["this_run"]["edited"] >= 5
+    assert first["quarantined"] == 1
+
+
+def test_sample_covers_six_languages_edits_and_rating_only():
+    rows = [json.loads(line) for line in sample_lines()]
+    by_lang = {}
+    for row in rows:
+        by_lang[row["lang"]] = by_lang.get(row["lang"], 0) + 1
+    assert all(by_lang[lang] >= 10 for lang in ("pt", "fa", "it", "es", "ru", "en"))
+    keys = [(r["source"], r["external_id"]) for r in rows]
+    assert len(keys) - len(set(keys)) >= 5  # edited reviews appear twice
+    assert sum(1 for r in rows if r.get("rating") and not r["text"]) >= 3
+    assert {r["kind"] for r in rows} == {"review", "mention", "question"}

@@ -1,0 +1,130 @@
+from datetime import UTC, datetime
+
+import pytest
+
+from reputation.core.models import Label, Review, ReviewStatus, Sentiment
+
+pytestmark = pytest.mark.integration
+
+
+def review(
+    external_id="r1", text="Chegou quebrado", rating=1, updated="2026-11-01T10:00:00Z", **kw
+):
+    return Review(
+        source="google_business",
+        external_id=external_id,
+        text=text,
+        rating=rating,
+        lang="pt",
+        created_at="2026-11-01T10:00:00Z",
+        updated_at=updated,
+        **kw,
+    )
+
+
+def batch(n=20):
+    return [review(f"r{i}", text=f"texto {i}") for i in range(n)]
+
+
+async def test_ingesting_twice_adds_nothing(store):
+    first = await store.reviews.upsert_many(batch())
+    assert (first.new, first.updated) == (20, 0)
+    events = await store.events.count()
+    second = await store.reviews.upsert_many(batch())
+    assert (second.new, second.updated, second.unchanged) == (0, 0, 20)
+    assert await store.reviews.count() == 20
+    assert await store.events.count() == events  # nothing happened, nothing recorded
+
+
+async def test_an_edit_keeps_the_old_text_as_a_revision(store):
+    await store.reviews.upsert_many([review(text="Chegou quebrado", rating=1)])
+    result = await store.reviews.upsert_many(
+        [review(text="Trocaram rápido, resolvido", rating=4, updated="2026-11-03T09:00:00Z")]
+    )
+    assert (result.new, result.updated) == (0, 1)
+    current = await store.reviews.get("google_business", "r1")
+    assert (current.text, current.rating, current.revision_count) == (
+        "Trocaram rápido, resolvido",
+        4,
+        1,
+    )
+    (old,) = await store.reviews.revisions("google_business", "r1")
+    assert (old.number, old.text, old.rating) == (1, "Chegou quebrado", 1)
+    history = [e.type for e in await store.events.for_key("review", "google_business:r1")]
+    assert history == ["collected", "edited"]
+
+
+async def test_an_older_version_arriving_late_changes_nothing(store):
+    await store.reviews.upsert_many(
+        [review(text="v1"), review(text="v2", updated="2026-11-02T10:00:00Z")]
+    )
+    result = await store.reviews.upsert_many([review(text="v1")])
+    assert result.stale == 1
+    assert (await store.reviews.get("google_business", "r1")).text == "v2"
+    assert len(await store.reviews.revisions("google_business", "r1")) == 1
+
+
+async def test_reply_at_source_updates_without_a_revision(store):
+    await store.reviews.upsert_many([review()])
+    replied = review(reply={"text": "Sentimos muito!", "created_at": "2026-11-02T08:00:00Z"})
+    result = await store.reviews.upsert_many([replied])
+    assert result.updated == 0
+    stored = await store.reviews.get("google_business", "r1")
+    assert stored.reply.text == "Sentimos muito!"
+    assert stored.revision_count == 0
+
+
+async def test_removed_at_source_is_a_flag_and_can_come_back(store):
+    await store.reviews.upsert_many(batch(3))
+    assert await store.reviews.mark_removed_at_source("google_business", ["r0", "r2"]) == 1
+    gone = await store.reviews.get("google_business", "r1")
+    assert gone.removed_at_source
+    assert gone.text == "texto 1"  # kept, never dropped
+    assert await store.reviews.count() == 3
+    assert await store.reviews.mark_removed_at_source("google_business", ["r0", "r2"]) == 0
+    await store.reviews.upsert_many([review("r1", text="texto 1")])
+    assert not (await store.reviews.get("google_business", "r1")).removed_at_source
+
+
+async def test_sentiment_for_an_edited_text_is_not_stored(store):
+    await store.reviews.upsert_many([review(text="v1")])
+    (pending,) = await store.reviews.pending_classification()
+    await store.reviews.upsert_many([review(text="v2", updated="2026-11-02T10:00:00Z")])
+    sentiment = Sentiment(
+        label=Label.NEGATIVE,
+        scores={"negative": 1.0},
+        lang="pt",
+        flag=True,
+        model="t",
+        content_hash=pending.content_hash,
+    )
+    assert await store.reviews.save_sentiments([(pending, sentiment)]) == 0
+    assert len(await store.reviews.pending_classification()) == 1
+
+
+async def test_status_changes_are_history(store):
+    await store.reviews.upsert_many([review()])
+    await store.reviews.set_status("google_business", "r1", ReviewStatus.HIDDEN, actor="ana")
+    events = await store.events.for_key("review", "google_business:r1")
+    assert events[-1].type == "status"
+    assert events[-1].actor == "ana"
+    assert events[-1].data == {"from": "new", "to": "hidden"}
+    assert (await store.reviews.get("google_business", "r1")).status is ReviewStatus.HIDDEN
+    assert await store.reviews.count() == 1  # hidden, not gone
+
+
+async def test_quarantine_keeps_the_raw_record_once(store):
+    first = await store.quarantine.add("google_play", '{"rating": 9}', "rating too high")
+    again = await store.quarantine.add("google_play", '{"rating": 9}', "rating too high")
+    assert await store.quarantine.count() == 1
+    assert (first.seen, again.seen) == (1, 2)
+    (record,) = await store.quarantine.list("google_play")
+    assert record.raw == '{"rating": 9}'
+    assert record.reason == "rating too high"
+
+
+async def test_datetimes_come_back_timezone_aware(store):
+    await store.reviews.upsert_many([review()])
+    stored = await store.reviews.get("google_business", "r1")
+    assert stored.created_at == datetime(2026, 11, 1, 10, 0, tzinfo=UTC)
+    assert stored.first_seen_at.tzinfo is not None

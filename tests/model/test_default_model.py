@@ -1,0 +1,101 @@
+"""The real default model and the real `reputation demo`, end to end."""
+
+import asyncio
+import json
+import os
+import sys
+from pathlib import Path
+
+import pytest
+from aiohttp import web
+
+from config.settings import load_settings
+from reputation.storage.server import free_port
+from sentiment import build_model
+
+pytestmark = [pytest.mark.model, pytest.mark.integration]
+
+ROOT = Path(__file__).resolve().parents[2]
+EXE = Path(sys.executable).parent / "reputation"
+
+PAIRS = {
+    "pt": ("Produto chegou quebrado e ninguém responde, péssimo", "Amei, chegou rápido e é lindo"),
+    "es": ("Pésimo servicio, el pedido nunca llegó y nadie contesta", "Excelente, me encantó"),
+    "it": ("Prodotto rotto e assistenza inesistente, vergognoso", "Ottimo acquisto, consigliato"),
+    "ru": ("Ужасно, товар сломан, деньги не вернули", "Отличный магазин, всё понравилось"),
+    "fa": ("خیلی بد بود، غذا سرد و دیر رسید", "عالی بود، خیلی ممنون از پیک"),
+    "en": ("Terrible, it broke after a day and nobody answers", "Lovely product, great service"),
+}
+
+
+@pytest.fixture(scope="module")
+def model():
+    settings = load_settings(data_dir=ROOT / "var")
+    loaded = build_model(settings, progress=lambda _: None)
+    yield loaded
+    asyncio.run(loaded.aclose())
+
+
+async def test_negative_reads_more_negative_than_positive_in_each_language(model):
+    texts = [t for pair in PAIRS.values() for t in pair]
+    scores = await model.score(texts)
+    for i, lang in enumerate(PAIRS):
+        negative, positive = scores[2 * i], scores[2 * i + 1]
+        assert negative.scores["negative"] > positive.scores["negative"], lang
+        assert negative.label.value == "negative", lang
+        assert positive.label.value != "negative", lang
+        assert abs(sum(negative.scores.values()) - 1) < 1e-3
+
+
+async def _run_demo(env):
+    proc = await asyncio.create_subprocess_exec(
+        str(EXE),
+        "demo",
+        "--json",
+        cwd=ROOT,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    out, err = await asyncio.wait_for(proc.communicate(), timeout=300)
+    assert proc.returncode == 0, err.decode()[-2000:]
+    return out.decode(), err.decode()
+
+
+async def test_demo_command_with_slack_twice(tmp_path):
+    received = []
+
+    async def post_message(request):
+        assert request.headers["Authorization"] == "Bearer xoxb-test-secret-123"
+        received.append(await request.json())
+        return web.json_response({"ok": True, "channel": "C1", "ts": f"{len(received)}.0001"})
+
+    app = web.Application()
+    app.router.add_post("/api/chat.postMessage", post_message)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    port = free_port()
+    await web.TCPSite(runner, "127.0.0.1", port).start()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("REPUTATION_", "SLACK_"))}
+    env |= {
+        "REPUTATION_EMBEDDED__DATA_DIR": str(tmp_path / "mongo"),
+        "SLACK_BOT_TOKEN": "xoxb-test-secret-123",
+        "REPUTATION_SLACK_BASE_URL": f"http://127.0.0.1:{port}/api/",
+    }
+    try:
+        out1, err1 = await _run_demo(env)
+        out2, err2 = await _run_demo(env)
+    finally:
+        await runner.cleanup()
+
+    first = json.loads(out1.strip().splitlines()[-1])
+    second = json.loads(out2.strip().splitlines()[-1])
+    assert set(first["by_language"]) == {"pt", "fa", "it", "es", "ru", "en"}
+    assert first["flagged"] > 0
+    assert first["alerts"] == len(received) == first["flagged"]
+    for key in ("reviews", "by_language", "flagged", "drafts", "alerts"):
+        assert first[key] == second[key]
+    assert len(received) == first["alerts"]  # the second run sent nothing again
+    assert all(m["blocks"] for m in received)
+    for text in (out1, err1, out2, err2):
+        assert "xoxb-test-secret-123" not in text

@@ -1,0 +1,41 @@
+import pytest
+
+from reputation.cli import main
+from reputation.storage import redact_uri
+
+
+def test_help_lists_the_working_commands(capsys):
+    with pytest.raises(SystemExit) as info:
+        main(["--help"])
+    assert info.value.code == 0
+    out = capsys.readouterr().out
+    assert "demo" in out
+    assert "setup" in out
+
+
+def test_bad_config_exits_2_naming_the_key(clean_env, tmp_path, capsys):
+    path = tmp_path / "bad.toml"
+    path.write_text("[sentiment]\nbatch_sise = 3\n", encoding="utf-8")
+    assert main(["--config", str(path), "demo"]) == 2
+    err = capsys.readouterr().err
+    assert "sentiment.batch_sise: unknown setting" in err
+    assert "Traceback" not in err
+
+
+@pytest.mark.integration
+def test_unreachable_mongo_is_a_clear_error_without_the_password(clean_env, tmp_path, capsys):
+    clean_env.setenv(
+        "REPUTATION_MONGO_URI", "mongodb://ana:s3cr3t-pw@127.0.0.1:1/?directConnection=true"
+    )
+    clean_env.setenv("REPUTATION_MONGO__TIMEOUT_MS", "300")
+    clean_env.setenv("REPUTATION_DATA_DIR", str(tmp_path))
+    assert main(["demo", "--json"]) == 1
+    captured = capsys.readouterr()
+    assert "MongoDB at mongodb://***@127.0.0.1:1/" in captured.err
+    assert "s3cr3t-pw" not in captured.err + captured.out
+    assert "Traceback" not in captured.err
+
+
+def test_redact_uri():
+    assert redact_uri("mongodb+srv://u:p@h.example/db") == "mongodb+srv://***@h.example/db"
+    assert redact_uri("mongodb://h:1/") == "mongodb://h:1/"

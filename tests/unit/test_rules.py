@@ -1,0 +1,94 @@
+import pytest
+
+from reputation.core.models import Label, Severity
+from reputation.core.protocols import TextScore
+from sentiment.rules import assess
+from sentiment.topics import has_danger_words, topics_of
+
+NEG = TextScore(Label.NEGATIVE, {"negative": 0.85, "neutral": 0.1, "positive": 0.05})
+POS = TextScore(Label.POSITIVE, {"negative": 0.02, "neutral": 0.08, "positive": 0.9})
+
+
+def judge(text, rating, score, lang=None):
+    return assess(text=text, rating=rating, lang=lang, score=score, model="t")
+
+
+def test_low_rating_is_flagged_even_with_mild_text():
+    result = judge("Bom, mas poderia ser melhor", 2, POS)
+    assert result.flag
+    assert result.reasons == ["low_rating"]
+
+
+def test_hidden_pain_is_a_rating_text_mismatch():
+    result = judge("5 stars for the kettle but the delivery took three weeks", 5, NEG)
+    assert result.flag
+    assert "rating_text_mismatch" in result.reasons
+    assert "delivery" in result.topics
+
+
+def test_positive_five_stars_is_not_flagged():
+    result = judge("Perfeito, chegou antes do prazo!", 5, POS)
+    assert not result.flag
+    assert result.severity is Severity.LOW
+
+
+def test_rating_only_reviews_use_the_rating():
+    low = judge("", 1, None, lang="it")
+    assert low.label is Label.NEGATIVE
+    assert low.flag
+    assert low.lang == "it"
+    assert low.severity is Severity.HIGH
+    high = judge("", 5, None)
+    assert high.label is Label.POSITIVE
+    assert not high.flag
+    assert high.lang == "und"
+
+
+@pytest.mark.parametrize(
+    ("text", "topic"),
+    [
+        ("A entrega atrasou duas semanas", "delivery"),
+        ("Me cobraron dos veces la misma compra", "fraud"),
+        ("Il personale è stato scortese", "staff"),
+        ("Приложение вылетает при оплате", "app"),
+        ("مرجوع کردم ولی هنوز پولم برنگشته", "refund"),
+        ("The store was filthy and smelled", "cleanliness"),
+        ("Qualidade horrível, quebrou no primeiro uso", "quality"),
+        ("Precio abusivo para lo que es", "price"),
+        ("Il servizio clienti non risponde mai", "support"),
+    ],
+)
+def test_topics_in_each_language(text, topic):
+    assert topic in topics_of(text)
+
+
+def test_short_stems_do_not_match_inside_other_words():
+    assert "app" not in topics_of("I really appreciate the help")
+    assert "fraud" not in topics_of("Of course the courtyard was nice")
+    assert "price" not in topics_of("Очень ценю ваш сервис")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "My lawyer will hear about this",
+        "A chaleira pegou fogo na cozinha",
+        "Voy a poner una denuncia a la policía",
+        "Il bollitore ha preso fuoco",
+        "Отравление после вашей еды, были в больнице",
+        "از این فروشگاه شکایت می‌کنم، کلاهبرداری است",
+    ],
+)
+def test_danger_words_make_negative_items_critical(text):
+    assert has_danger_words(text)
+    assert judge(text, 1, NEG).severity is Severity.CRITICAL
+
+
+def test_danger_words_in_a_positive_item_do_not_alarm():
+    result = judge("The firefighters' favourite café, lovely police station nearby", 5, POS)
+    assert not result.flag
+    assert result.severity is Severity.LOW
+
+
+def test_persian_with_arabic_letters_still_matches():
+    assert "support" in topics_of("پشتيباني جواب نمي‌دهد".replace("ی", "ي"))
