@@ -12,11 +12,13 @@ TOML file may not hold them — they come from the environment or a secrets dire
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from collections.abc import Mapping
 from contextvars import ContextVar
 from pathlib import Path
 from typing import Any, ClassVar
+from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 from pydantic.fields import FieldInfo
@@ -55,23 +57,93 @@ class EmbeddedMongoSettings(_Section):
 
 
 class SentimentSettings(_Section):
-    backend: str = Field(default="prototype", description="registry name of the model factory")
+    backend: str = Field(
+        default="finetuned",
+        description="finetuned (default), transformers (any hub classifier), prototype",
+    )
     model: str = Field(
         default="", description="hub id or local directory; empty = the bundled default encoder"
     )
     revision: str | None = None
-    label_map: dict[str, str] = Field(default_factory=dict)
+    weights: Path | None = Field(
+        default=None, description="fine-tuned delta file; empty = the bundled default"
+    )
+    label_map: dict[str, str] = Field(
+        default_factory=dict,
+        description="model label -> negative/neutral/positive (transformers backend)",
+    )
     batch_size: int = Field(default=32, ge=1, le=1024)
     max_length: int = Field(default=256, ge=8, le=512)
     threads: int = Field(default=0, ge=0, le=256, description="0 = torch's default")
+    precision: str = Field(
+        default="auto",
+        pattern=r"^(auto|fp32|bf16|int8)$",
+        description="auto = bf16 where the CPU has native bf16, else int8 (dynamic); "
+        "fp32, bf16 or int8 to force one",
+    )
     negative_threshold: float = Field(default=0.5, gt=0, lt=1)
+    datasets_dir: Path = Field(
+        default=Path("../shared/datasets"), description="labelled data for `reputation train`"
+    )
+
+    @field_validator("label_map")
+    @classmethod
+    def _known_labels(cls, value: dict[str, str]) -> dict[str, str]:
+        bad = sorted(v for v in value.values() if v not in {"negative", "neutral", "positive"})
+        if bad:
+            raise ValueError(f"labels must be negative, neutral or positive, not {bad}")
+        return value
 
 
 class SlackSettings(_Section):
     bot_token: SecretStr | None = None
-    base_url: str = "https://slack.com/api/"
+    base_url: str = Field(
+        default="https://slack.com/api/",
+        description="https, or http only to this machine (tests); the token is sent there",
+    )
     channel: str = "#reputation-alerts"
     timeout_s: float = Field(default=10.0, gt=0)
+
+    @field_validator("base_url")
+    @classmethod
+    def _safe_base_url(cls, value: str) -> str:
+        parsed = urlsplit(value)
+        local = parsed.hostname in {"127.0.0.1", "localhost", "::1"}
+        if parsed.scheme != "https" and not (parsed.scheme == "http" and local):
+            raise ValueError("must be an https URL (http only for 127.0.0.1/localhost)")
+        return value if value.endswith("/") else value + "/"
+
+
+class CollectorSettings(_Section):
+    """``[collectors.<source>]``: what to collect from one source, how often, how fast."""
+
+    enabled: bool = False
+    ids: list[str] = Field(
+        default_factory=list,
+        description="locations / apps / items / channels / queries, per the source",
+    )
+    interval_minutes: float = Field(default=60.0, gt=0)
+    rate_per_s: float | None = Field(default=None, gt=0, description="default: the source's")
+    max_pages: int = Field(default=50, ge=1, description="per location and run; resumes next run")
+    page_size: int | None = Field(default=None, ge=1, le=1000)
+    timeout_s: float = Field(default=30.0, gt=0)
+    base_url: str | None = Field(default=None, description="tests and proxies")
+    token: SecretStr | None = Field(
+        default=None, description="from REPUTATION_COLLECTORS__<SOURCE>__TOKEN, never TOML"
+    )
+    brand: str | None = None
+    accept_unofficial: bool = Field(
+        default=False,
+        description="opt in to unofficial endpoints (read-only; check the site's terms)",
+    )
+    options: dict[str, Any] = Field(default_factory=dict, description="source-specific")
+
+    @field_validator("base_url")
+    @classmethod
+    def _http_url(cls, value: str | None) -> str | None:
+        if value is not None and urlsplit(value).scheme not in {"http", "https"}:
+            raise ValueError("must be an http(s) URL")
+        return value
 
 
 class BrandSettings(_Section):
@@ -81,6 +153,13 @@ class BrandSettings(_Section):
     signature: str = "Aurora Home Care"
     auto_post_low: bool = Field(
         default=False, description="low-severity drafts may be posted without approval"
+    )
+    thank_positive: bool = Field(
+        default=False, description="draft a short thank-you reply to positive reviews"
+    )
+    templates_dir: Path | None = Field(
+        default=None,
+        description="this brand's own <lang>.toml reply templates; others come from the bundle",
     )
 
 
@@ -103,6 +182,76 @@ class SlaSettings(_Section):
         return value
 
 
+_SEVERITIES = ("low", "medium", "high", "critical")
+# A channel id (C…/G…) or name (#name); ids survive renames, names read better in config.
+_CHANNEL = r"^(#?[a-z0-9][a-z0-9_-]{0,79}|[CG][A-Z0-9]{6,})$"
+# Slack mention syntax only: user groups, users, @here. Review text never gets here.
+_MENTION = r"^(<!subteam\^[A-Z0-9]+(\|[^<>|]*)?>|<@[UW][A-Z0-9]+>|<!here>)$"
+
+
+def _check_mentions(value: list[str]) -> list[str]:
+    bad = [m for m in value if not re.match(_MENTION, m)]
+    if bad:
+        raise ValueError(f"{bad} are not Slack mentions: use <!subteam^ID>, <@USERID> or <!here>")
+    return value
+
+
+class RouteRule(_Section):
+    """``[[routing.rules]]``: when every condition given matches, the case goes to ``team``.
+    Each condition is a list; a case matches it when it has any of the values."""
+
+    name: str = ""
+    severities: list[str] = Field(default_factory=list, description="low, medium, high, critical")
+    min_severity: str | None = Field(default=None, description="this severity or higher")
+    topics: list[str] = Field(default_factory=list, description="complaint types, e.g. delivery")
+    brands: list[str] = Field(default_factory=list)
+    locations: list[str] = Field(default_factory=list)
+    languages: list[str] = Field(default_factory=list)
+    sources: list[str] = Field(default_factory=list)
+    team: str = Field(min_length=1, max_length=80)
+    channel: str = Field(pattern=_CHANNEL)
+    mention: list[str] = Field(
+        default_factory=list, description="e.g. <!subteam^S0123ABCD> or <@U0123ABCD>"
+    )
+
+    @field_validator("severities")
+    @classmethod
+    def _severities(cls, value: list[str]) -> list[str]:
+        bad = sorted(set(value) - set(_SEVERITIES))
+        if bad:
+            raise ValueError(f"unknown severities {bad}; use {', '.join(_SEVERITIES)}")
+        return value
+
+    @field_validator("min_severity")
+    @classmethod
+    def _min_severity(cls, value: str | None) -> str | None:
+        if value is not None and value not in _SEVERITIES:
+            raise ValueError(f"use one of {', '.join(_SEVERITIES)}")
+        return value
+
+    @field_validator("mention")
+    @classmethod
+    def _mentions(cls, value: list[str]) -> list[str]:
+        return _check_mentions(value)
+
+
+class RoutingSettings(_Section):
+    """Who owns a case: the first rule that matches, else the default team and channel.
+    The owner is chosen once, when the case opens; later alerts follow the case."""
+
+    default_team: str = Field(default="reputation", min_length=1, max_length=80)
+    default_channel: str | None = Field(
+        default=None, pattern=_CHANNEL, description="default: slack.channel"
+    )
+    default_mention: list[str] = Field(default_factory=list)
+    rules: list[RouteRule] = Field(default_factory=list)
+
+    @field_validator("default_mention")
+    @classmethod
+    def _mentions(cls, value: list[str]) -> list[str]:
+        return _check_mentions(value)
+
+
 class Settings(BaseSettings):
     """Everything the service can be configured with. Build it with :func:`load_settings`."""
 
@@ -121,8 +270,12 @@ class Settings(BaseSettings):
     slack: SlackSettings = Field(default_factory=SlackSettings)
     brand: BrandSettings = Field(default_factory=BrandSettings)
     sla: SlaSettings = Field(default_factory=SlaSettings)
+    routing: RoutingSettings = Field(default_factory=RoutingSettings)
     brands: dict[str, BrandSettings] = Field(
         default_factory=dict, description="per-brand overrides keyed by brand name"
+    )
+    collectors: dict[str, CollectorSettings] = Field(
+        default_factory=dict, description="per-source settings keyed by source name"
     )
 
     _layers: ClassVar[ContextVar[tuple[dict[str, Any], dict[str, Any]]]] = ContextVar(
@@ -206,7 +359,11 @@ def _read_toml(path: Path) -> dict[str, Any]:
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"config file {path} is not valid TOML: {exc}") from exc
     for key_path in _walk(data):
-        if key_path in SECRET_PATHS or key_path[-2:] == ("slack", "bot_token"):
+        if (
+            key_path in SECRET_PATHS
+            or key_path[-2:] == ("slack", "bot_token")
+            or (key_path[:1] == ("collectors",) and key_path[-1:] == ("token",))
+        ):
             env = next((n for n, p in ENV_ALIASES.items() if p == key_path), "the environment")
             raise ConfigError(
                 f"{'.'.join(key_path)} is a secret and may not be set in {path}; "
@@ -224,7 +381,10 @@ def _secret_layer(env: Mapping[str, str]) -> dict[str, Any]:
         if value is None and secrets_dir:
             candidate = Path(secrets_dir) / name
             if candidate.is_file():
-                value = candidate.read_text(encoding="utf-8").strip()
+                try:
+                    value = candidate.read_text(encoding="utf-8").strip()
+                except (OSError, UnicodeDecodeError) as exc:
+                    raise ConfigError(f"secret file {candidate} cannot be read: {exc}") from None
         if value:
             _set_path(layer, path, value)
     return layer

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 from reputation.core.models import Case, Draft, Review, Sentiment
 
@@ -31,11 +32,31 @@ def _stars(rating: int | None) -> str:
     return "no rating" if rating is None else "★" * rating + "☆" * (5 - rating)
 
 
+def _mrkdwn(text: str) -> dict[str, Any]:
+    # verbatim: Slack must not turn bare URLs or #channel / @name words into links or pings.
+    return {"type": "mrkdwn", "text": text[:PLAIN_TEXT_LIMIT], "verbatim": True}
+
+
+def _short(value: str, limit: int = 120) -> str:
+    value = " ".join(value.split())
+    return value if len(value) <= limit else value[: limit - 1] + "…"
+
+
+def safe_link(url: str | None) -> str | None:
+    """A link Slack can show, or None: only http(s) URLs without spaces, escaped, bounded."""
+    if not url or len(url) > 1000 or any(c.isspace() for c in url):
+        return None
+    parsed = urlsplit(url)
+    if parsed.scheme not in ("http", "https") or not parsed.netloc:
+        return None
+    return escape_mrkdwn(url).replace("|", "%7C")
+
+
 def alert_payload(
     review: Review, sentiment: Sentiment, case: Case, draft: Draft | None, *, channel: str
 ) -> dict[str, Any]:
     """The ``chat.postMessage`` arguments for a new-case alert."""
-    where = " · ".join(p for p in (review.source, review.location, review.brand) if p)
+    where = " · ".join(_short(p) for p in (review.source, review.location, review.brand) if p)
     head = (
         f"{SEVERITY_EMOJI[sentiment.severity.value]} *{sentiment.severity.value.upper()}* "
         f"{escape_mrkdwn(review.kind.value)} · {escape_mrkdwn(where)}"
@@ -46,41 +67,25 @@ def alert_payload(
         f"*Topics:* {escape_mrkdwn(', '.join(sentiment.topics) or 'none detected')}",
         f"*Case:* {case.ref} · reply due {case.reply_due_at:%Y-%m-%d %H:%M} UTC",
     ]
+    author = f"{_short(review.author, 80)}: " if review.author else ""
     blocks: list[dict[str, Any]] = [
-        {"type": "section", "text": {"type": "mrkdwn", "text": head}},
-        {"type": "section", "fields": [{"type": "mrkdwn", "text": f} for f in fields]},
-        {
-            "type": "section",
-            "text": _plain(
-                (f"{review.author or 'Anonymous'}: " if review.author else "")
-                + (f"{review.title}\n" if review.title else "")
-                + (review.text or "(rating only)")
-            ),
-        },
+        {"type": "section", "text": _mrkdwn(head)},
+        {"type": "section", "fields": [_mrkdwn(f) for f in fields]},
+        {"type": "section", "text": _plain(author + (review.full_text or "(rating only)"))},
     ]
-    if review.url:
-        link = escape_mrkdwn(review.url).replace("|", "%7C")
-        blocks.append(
-            {
-                "type": "context",
-                "elements": [{"type": "mrkdwn", "text": f"<{link}|Open the review>"}],
-            }
-        )
+    link = safe_link(review.url)
+    if link is not None:
+        blocks.append({"type": "context", "elements": [_mrkdwn(f"<{link}|Open the review>")]})
     if draft is not None:
+        approval = "(needs approval)" if draft.needs_approval else ""
         blocks += [
             {"type": "divider"},
-            {
-                "type": "section",
-                "text": {
-                    "type": "mrkdwn",
-                    "text": "*Draft reply* " + ("(needs approval)" if draft.needs_approval else ""),
-                },
-            },
+            {"type": "section", "text": _mrkdwn(f"*Draft reply* {approval}")},
             {"type": "section", "text": _plain(draft.text)},
         ]
     summary = (
         f"{sentiment.severity.value.upper()} {review.kind.value} "
-        f"({_stars(review.rating)}) on {review.source} — case {case.ref}"
+        f"({_stars(review.rating)}) on {_short(review.source, 40)} — case {case.ref}"
     )
     return {
         "channel": channel,

@@ -3,16 +3,20 @@
 A reply greets the reviewer, thanks them, acknowledges the specific problem (by topic),
 apologises, and invites them to the brand's private channel with the case reference. It never
 repeats anything the customer wrote: order numbers, phones and e-mails stay out of public.
-Variants are chosen from the case reference, so every case reads differently but a case's
-draft is stable.
+The starting combination of variants comes from the case reference; a combination whose
+wording the brand used recently (``avoid``) is skipped, so replies never read canned.
 """
 
 from __future__ import annotations
 
 import hashlib
 import itertools
+import logging
 import re
+import string
 import tomllib
+import unicodedata
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -21,8 +25,11 @@ from typing import Any
 
 from config.settings import BrandSettings
 from reputation.core.errors import ConfigError
-from reputation.core.models import Case, Review, Sentiment
+from reputation.core.models import Case, Review, Sentiment, Severity
 from reputation.core.protocols import DraftText
+from responders.pii import leaks
+
+log = logging.getLogger(__name__)
 
 # Most specific first: a burnt hand outweighs a late parcel in the same review.
 TOPIC_PRIORITY = (
@@ -37,11 +44,32 @@ TOPIC_PRIORITY = (
     "app",
     "price",
 )
-# Reply length limits where a platform has one (characters).
-PLATFORM_LIMITS = {"google_play": 350, "app_store": 5970, "google_business": 4096}
+# Longest public reply each platform accepts (characters); the one place to change them.
+PLATFORM_LIMITS = {
+    "google_play": 350,  # Play Developer API reviews.reply: 350 characters
+    "x": 280,  # a reply post
+    "google_business": 4096,
+    "apple_app_store": 5970,
+    "mercadolibre": 2000,
+    "mercadolibre_questions": 2000,
+    "trustpilot": 2000,
+    "wildberries": 1000,
+    "ozon": 1000,
+    "yandex_market": 1000,
+    "telegram": 4096,
+}
 DEFAULT_LIMIT = 1500
+RTL_LANGS = frozenset({"fa", "ar", "he", "ur"})
+_RLM = "\u200f"
 _PARTS = ("greeting", "thanks", "acknowledge", "apology", "invite", "closing")
+# Parts left out, in this order, only when a platform's limit leaves no other way.
+_DROPPABLE = ((), ("thanks",), ("thanks", "closing"), ("thanks", "closing", "greeting"))
 _NAME_OK = re.compile(r"^[^\W\d_][^\W\d_'’.-]*$")
+PLACEHOLDERS = frozenset({"name", "channel", "case_ref", "signature"})
+_LISTS = ("greeting_named", "greeting_anonymous", "thanks", "apology", "invite", "closing")
+_OPTIONAL_LISTS = ("thanks_positive", "thanks_positive_anonymous")
+# Characters that mean markup on some platform (Slack, Markdown, HTML): replies are plain text.
+_MARKUP = re.compile(r"[<>*`\[\]\n\r\t]")
 
 
 @dataclass(frozen=True)
@@ -56,6 +84,12 @@ class Templates:
             by_topic = self.data["acknowledge"]
             return list(by_topic.get(topic) or by_topic["general"])
         return list(self.data[part])
+
+    def positive(self, named: bool) -> list[str]:
+        key = "thanks_positive" if named else "thanks_positive_anonymous"
+        if key not in self.data:
+            raise ConfigError(f"reply templates for {self.lang!r} lack {key}")
+        return list(self.data[key])
 
 
 @cache
@@ -75,13 +109,43 @@ def load_templates(lang: str, directory: Path | None = None) -> Templates | None
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"reply templates for {lang!r} are not valid TOML: {exc}") from exc
-    required = {"greeting_named", "greeting_anonymous", "thanks", "apology", "invite", "closing"}
-    missing = sorted(required - data.keys()) + ([] if "acknowledge" in data else ["acknowledge"])
-    if missing:
-        raise ConfigError(f"reply templates for {lang!r} lack: {', '.join(missing)}")
-    if any("{case_ref}" not in v or "{channel}" not in v for v in data["invite"]):
-        raise ConfigError(f"every invite in the {lang!r} templates needs {{channel}}, {{case_ref}}")
+    _validate(lang, data)
     return Templates(lang, data)
+
+
+def _placeholders(template: str) -> set[str]:
+    return {field for _, field, _, _ in string.Formatter().parse(template) if field is not None}
+
+
+def _validate(lang: str, data: dict[str, Any]) -> None:
+    """Refuse templates that would fail, or go out wrong, at drafting time."""
+    where = f"reply templates for {lang!r}"
+    missing = [key for key in (*_LISTS, "acknowledge") if key not in data]
+    if missing:
+        raise ConfigError(f"{where} lack: {', '.join(missing)}")
+    lists = {key: data[key] for key in (*_LISTS, *_OPTIONAL_LISTS) if key in data}
+    if not isinstance(data["acknowledge"], dict) or "general" not in data["acknowledge"]:
+        raise ConfigError(f"{where}: [acknowledge] needs at least a `general` list")
+    lists |= {f"acknowledge.{k}": v for k, v in data["acknowledge"].items()}
+    for key, variants in lists.items():
+        if not isinstance(variants, list) or not variants:
+            raise ConfigError(f"{where}: {key} must be a non-empty list of strings")
+        for variant in variants:
+            try:
+                unknown = _placeholders(str(variant)) - PLACEHOLDERS
+            except ValueError as exc:
+                raise ConfigError(f"{where}: {key}: {exc} in {variant!r}") from None
+            if not isinstance(variant, str) or unknown:
+                raise ConfigError(
+                    f"{where}: {key}: unknown placeholder in {variant!r}; "
+                    f"use {', '.join(sorted(PLACEHOLDERS))}"
+                )
+            if _MARKUP.search(variant):
+                raise ConfigError(f"{where}: {key}: {variant!r} is not plain text (<>*`[] or tab)")
+    if any({"case_ref", "channel"} - _placeholders(v) for v in data["invite"]):
+        raise ConfigError(f"every invite in the {where} needs {{channel}} and {{case_ref}}")
+    if any("name" in _placeholders(v) for v in (*data["greeting_anonymous"], *data["thanks"])):
+        raise ConfigError(f"{where}: {{name}} may appear only in greeting_named/thanks_positive")
 
 
 def first_name(author: str | None) -> str | None:
@@ -96,54 +160,170 @@ def main_topic(topics: list[str]) -> str:
     return next((t for t in TOPIC_PRIORITY if t in topics), "general")
 
 
+def wording(text: str, *, case_ref: str, name: str | None = None) -> str:
+    """A draft without what is personal to its case (reference, first name): two drafts with
+    the same wording read as the same canned reply, whoever they are addressed to."""
+    text = text.replace(_RLM, "").replace(case_ref, "{case_ref}")
+    return re.sub(rf"(?<!\w){re.escape(name)}(?!\w)", "{name}", text) if name else text
+
+
+def needs_approval(severity: Severity, brand: BrandSettings, *, suspicious: bool) -> bool:
+    """High and critical always wait for a person, as do suspicious items; low severity may be
+    posted automatically only when the brand enabled it."""
+    return suspicious or not (brand.auto_post_low and severity is Severity.LOW)
+
+
+def wants_reply(sentiment: Sentiment, brand: BrandSettings) -> bool:
+    """Flagged items get a reply; positive ones a thank-you when the brand wants it."""
+    return sentiment.flag or (brand.thank_positive and sentiment.label.value == "positive")
+
+
 class TemplateDrafter:
     """A :class:`~reputation.core.protocols.Drafter` over editable template files."""
 
     def __init__(self, *, templates_dir: Path | None = None) -> None:
         self._dir = templates_dir
 
-    def draft(
-        self, review: Review, sentiment: Sentiment, case: Case, brand: BrandSettings
-    ) -> DraftText:
-        templates = load_templates(sentiment.lang, self._dir) or load_templates(
-            brand.default_lang, self._dir
+    def _templates(self, lang: str, brand: BrandSettings) -> Templates:
+        places = [d for d in (brand.templates_dir, self._dir) if d is not None] + [None]
+        for wanted in dict.fromkeys((lang, brand.default_lang)):
+            for place in places:
+                found = load_templates(wanted, place)
+                if found is not None:
+                    return found
+        raise ConfigError(
+            f"no reply templates for {lang!r} nor the brand default {brand.default_lang!r}"
         )
-        if templates is None:
-            raise ConfigError(
-                f"no reply templates for {sentiment.lang!r} "
-                f"nor the brand default {brand.default_lang!r}"
-            )
+
+    def draft(
+        self,
+        review: Review,
+        sentiment: Sentiment,
+        case: Case,
+        brand: BrandSettings,
+        *,
+        avoid: Collection[str] = (),
+    ) -> DraftText:
+        """Reply to ``review``; a flagged one gets the full apology, any other a thank-you.
+        The reply's :func:`wording` is not one of ``avoid`` unless no combination is left."""
+        templates = self._templates(sentiment.lang, brand)
+        customer = "\n".join(p for p in (review.author, review.title, review.text) if p)
+        allowed = (brand.private_channel, brand.signature, brand.name)
         name = first_name(review.author)
+        if name is not None and leaks(name, customer, allowed=allowed):
+            name = None  # the "name" is a phone, an e-mail or an order number
+        avoided = frozenset(avoid)
+        text = self._write(templates, review, sentiment, case, brand, name, avoided)
+        if leaks(text, customer, allowed=allowed) and name is not None:
+            text = self._write(templates, review, sentiment, case, brand, None, avoided)
+        leaked = leaks(text, customer, allowed=allowed)
+        if leaked:
+            # Only brand settings can carry them in; never publish customer data anyway.
+            raise ConfigError(f"the draft for {case.ref} would repeat customer details")
+        return DraftText(text=text, lang=templates.lang, private_channel=brand.private_channel)
+
+    def _write(
+        self,
+        templates: Templates,
+        review: Review,
+        sentiment: Sentiment,
+        case: Case,
+        brand: BrandSettings,
+        name: str | None,
+        avoid: frozenset[str],
+    ) -> str:
         values = {
             "name": name or "",
             "channel": brand.private_channel,
             "case_ref": case.ref,
             "signature": brand.signature,
         }
-        topic = main_topic(sentiment.topics)
-        options = [templates.variants(part, topic, name is not None) for part in _PARTS]
+        named = name is not None
+        droppable: tuple[tuple[str, ...], ...] = _DROPPABLE
+        if sentiment.flag:
+            topic = main_topic(sentiment.topics)
+            parts = {part: templates.variants(part, topic, named) for part in _PARTS}
+        else:
+            parts, droppable = {"thanks": templates.positive(named)}, ((),)
         limit = PLATFORM_LIMITS.get(review.source, DEFAULT_LIMIT)
-        text = _compose(options, values, seed=case.ref, limit=limit)
-        return DraftText(text=text, lang=templates.lang, private_channel=brand.private_channel)
+        rtl = templates.lang in RTL_LANGS
+
+        def render(chosen: list[tuple[str, str]]) -> str:
+            return _render(chosen, values, rtl=rtl)
+
+        text = ""
+        for dropped in droppable:
+            options = [(part, choices) for part, choices in parts.items() if part not in dropped]
+            text = _compose(
+                options,
+                render,
+                seed=case.ref,
+                limit=limit,
+                avoid=avoid,
+                key=lambda t: wording(t, case_ref=case.ref, name=name),
+            )
+            if len(text) <= limit:
+                break
+        else:
+            log.warning("draft for %s is over the %s limit of %d", case.ref, review.source, limit)
+        return text
 
 
-def _compose(options: list[list[str]], values: dict[str, str], *, seed: str, limit: int) -> str:
-    """Pick one variant per part, starting from a seed-chosen combination; if it is over the
-    platform limit, take the first rotation that fits, else the shortest one."""
+def _render(chosen: list[tuple[str, str]], values: dict[str, str], *, rtl: bool) -> str:
+    """The reply as plain text: the greeting and the sign-off on lines of their own."""
+    lines: list[list[str]] = [[]]
+    for part, template in chosen:
+        sentence = " ".join(template.format(**values).split())
+        if part == "closing" and lines[-1]:
+            lines.append([])
+        lines[-1].append(sentence)
+        if part == "greeting":
+            lines.append([])
+    text = unicodedata.normalize("NFC", "\n".join(" ".join(line) for line in lines if line))
+    # A line's direction comes from its first strong letter: a Latin name must not turn a
+    # Persian reply left-to-right.
+    return _RLM + text if rtl and not _starts_rtl(text) else text
+
+
+def _starts_rtl(text: str) -> bool:
+    """Whether the first strong character is right-to-left (what sets a line's direction)."""
+    for char in text:
+        direction = unicodedata.bidirectional(char)
+        if direction in ("R", "AL"):
+            return True
+        if direction == "L":
+            return False
+    return False
+
+
+def _compose(
+    options: list[tuple[str, list[str]]],
+    render: Callable[[list[tuple[str, str]]], str],
+    *,
+    seed: str,
+    limit: int,
+    avoid: Collection[str],
+    key: Callable[[str], str],
+) -> str:
+    """One variant per part, starting from a seed-chosen combination: the first that fits
+    ``limit`` and whose ``key`` is not in ``avoid``; else the first that fits; else the
+    shortest."""
     digest = hashlib.sha256(seed.encode()).digest()
-    starts = [digest[i] % len(choices) for i, choices in enumerate(options)]
-    best = ""
-    rotations = itertools.product(*(range(len(choices)) for choices in options))
+    starts = [digest[i % len(digest)] % len(choices) for i, (_, choices) in enumerate(options)]
+    fitting = shortest = ""
+    rotations = itertools.product(*(range(len(choices)) for _, choices in options))
     for n, offsets in enumerate(rotations):
-        parts = [
-            choices[(start + off) % len(choices)]
-            for choices, start, off in zip(options, starts, offsets, strict=True)
+        chosen = [
+            (part, choices[(start + off) % len(choices)])
+            for (part, choices), start, off in zip(options, starts, offsets, strict=True)
         ]
-        text = " ".join(part.format(**values) for part in parts)
+        text = render(chosen)
         if len(text) <= limit:
-            return text
-        if not best or len(text) < len(best):
-            best = text
-        if n > 2000:  # enough tries: every part list is short
+            if key(text) not in avoid:
+                return text
+            fitting = fitting or text
+        if not shortest or len(text) < len(shortest):
+            shortest = text
+        if n > 20_000:  # every list is short; this bounds a brand's very long template files
             break
-    return best
+    return fitting or shortest

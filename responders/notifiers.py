@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Mapping
 from typing import Any, TextIO
 
 import aiohttp
-from slack_sdk.errors import SlackApiError
+from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from reputation.core.errors import NotifyError
@@ -32,24 +33,43 @@ class ConsoleNotifier:
 
 
 class SlackNotifier:
-    """Posts alerts with ``chat.postMessage``; returns the message ``ts`` as the receipt."""
+    """Posts alerts with ``chat.postMessage``; returns the message ``ts`` as the receipt.
+
+    Every failure becomes a :class:`NotifyError` naming Slack's error code and HTTP status
+    (never the token); a 429 carries its ``Retry-After`` in seconds.
+    """
 
     name = "slack"
+    # Slack's documented pace for chat.postMessage: about one message per second per channel.
+    min_interval_s = 1.0
 
     def __init__(self, *, token: str, base_url: str, timeout_s: float = 10.0) -> None:
-        self._client = AsyncWebClient(token=token, base_url=base_url, timeout=int(timeout_s))
+        self._client = AsyncWebClient(
+            token=token, base_url=base_url, timeout=max(1, round(timeout_s))
+        )
 
     async def send(self, alert: Alert) -> str:
         payload: dict[str, Any] = dict(alert.payload)
         try:
             response = await self._client.chat_postMessage(**payload)
         except SlackApiError as exc:
-            error = exc.response.get("error", "unknown_error")
-            retry_after = exc.response.headers.get("Retry-After")
+            data = exc.response.data if isinstance(exc.response.data, dict) else {}
+            error = str(data.get("error") or "unknown_error")
+            status = exc.response.status_code
             raise NotifyError(
-                f"Slack refused the alert for {alert.case_ref}: {error}",
-                retry_after=float(retry_after) if retry_after else None,
+                f"Slack refused the alert for {alert.case_ref}: {error} (HTTP {status})",
+                retry_after=_retry_after(exc.response.headers) if status == 429 else None,
             ) from None
-        except (aiohttp.ClientError, TimeoutError, OSError) as exc:
+        except SlackClientError as exc:
+            raise NotifyError(f"Slack client error: {type(exc).__name__}") from None
+        except (aiohttp.ClientError, TimeoutError, OSError, ValueError) as exc:
             raise NotifyError(f"Slack is unreachable: {type(exc).__name__}") from None
         return str(response.get("ts", ""))
+
+
+def _retry_after(headers: Mapping[str, Any]) -> float:
+    """Seconds Slack asks us to wait; 1 s when the header is missing or unreadable."""
+    try:
+        return max(0.0, float(headers.get("Retry-After", 1)))
+    except (TypeError, ValueError):
+        return 1.0

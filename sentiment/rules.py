@@ -34,8 +34,12 @@ def assess(
     model: str,
     content_hash: str = "",
     negative_threshold: float = 0.5,
+    override: Label | None = None,
 ) -> Sentiment:
-    """Combine the model's score (None when there is no text) with rating and lexicon rules."""
+    """Combine the model's score (None when there is no text) with rating and lexicon rules.
+
+    ``override`` is a human's label: it replaces the model's verdict on the text.
+    """
     has_text = bool(text.strip())
     detected = lang or (detect_language(text) if has_text else "und")
     if score is None:
@@ -49,6 +53,10 @@ def assess(
         and score is not None
         and (negativity >= negative_threshold or label is Label.NEGATIVE)
     )
+    if override is not None:
+        label, negative_text = override, has_text and override is Label.NEGATIVE
+        # A person said "negative": treat it as clearly negative text, not as an extreme one.
+        negativity = max(negativity, CLEARLY_NEGATIVE) if negative_text else min(negativity, 0.1)
     reasons = []
     if negative_text:
         reasons.append("negative_text")

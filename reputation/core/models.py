@@ -60,6 +60,12 @@ class ReviewStatus(StrEnum):
     HIDDEN = "hidden"
 
 
+def review_text(title: str | None, text: str) -> str:
+    """A review as one text: the title, if any, on the first line. Training, classification
+    and storage all use this, so the model always sees reviews the same way."""
+    return f"{title}\n{text}" if title else text
+
+
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=False)
 
@@ -100,6 +106,11 @@ class Review(_Model):
         return hashlib.sha256(payload.encode()).hexdigest()[:32]
 
     @property
+    def full_text(self) -> str:
+        """What a reader (and the model) sees: the title, if any, on the first line."""
+        return review_text(self.title, self.text)
+
+    @property
     def last_changed_at(self) -> datetime:
         return self.updated_at or self.created_at
 
@@ -118,6 +129,24 @@ class Sentiment(_Model):
     content_hash: str = ""
 
 
+class LabelOverride(_Model):
+    """A community manager's correction of the model's label."""
+
+    label: Label
+    by: str
+    at: UtcDatetime
+    content_hash: str  # the text it was given for; an edit retires it
+
+
+class Suspicion(_Model):
+    """Why an item looks inauthentic (a burst of similar texts, new accounts...). It is a label
+    for a human: a suspicious item is never auto-replied to and never removed."""
+
+    reasons: list[str]
+    notes: list[str] = Field(default_factory=list)
+    detected_at: UtcDatetime
+
+
 class StoredReview(Review):
     """A review as storage holds it: the latest content plus bookkeeping."""
 
@@ -127,7 +156,9 @@ class StoredReview(Review):
     first_seen_at: UtcDatetime
     stored_at: UtcDatetime
     sentiment: Sentiment | None = None
+    label_override: LabelOverride | None = None
     case_ref: str | None = None
+    suspicious: Suspicion | None = None
 
     def as_review(self) -> Review:
         return Review.model_validate(self.model_dump(include=set(Review.model_fields)))
@@ -162,6 +193,11 @@ class Case(_Model):
     created_at: UtcDatetime
     reply_due_at: UtcDatetime
     private_contact_due_at: UtcDatetime
+    # The owning team and its Slack channel, chosen by routing when the case opens and never
+    # changed by later alerts (one owner per case); the first alert's ts starts the thread.
+    team: str | None = None
+    slack_channel: str | None = None
+    slack_thread_ts: str | None = None
 
 
 class Draft(_Model):
@@ -181,7 +217,14 @@ class Draft(_Model):
 
 class AlertStatus(StrEnum):
     PENDING = "pending"
+    SENDING = "sending"  # claimed by a worker until ``lease_until``; then claimable again
     SENT = "sent"
+
+
+class AlertKind(StrEnum):
+    NEW_CASE = "new_case"  # the top-level message that starts the case's thread
+    UPDATE = "update"  # the review was edited: a new draft
+    ESCALATION = "escalation"  # the case's severity went up
 
 
 class Alert(_Model):
@@ -198,6 +241,14 @@ class Alert(_Model):
     sent_at: UtcDatetime | None = None
     receipt: str | None = None
     last_error: str | None = None
+    # Outbox bookkeeping (responders/outbox.py).
+    dedupe: str = ""  # tells apart alerts of one kind for one case (content hash, severity)
+    next_attempt_at: UtcDatetime | None = None  # backoff after a failure (a flush may skip it)
+    not_before: UtcDatetime | None = None  # hard: Slack's Retry-After, thread order
+    lease_until: UtcDatetime | None = None
+    worker: str | None = None
+    claim: str | None = None  # token of the current claim; only its holder may mark the alert
+    thread_ts: str | None = None  # the thread it was posted in, if any
 
 
 class Event(_Model):

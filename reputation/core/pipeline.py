@@ -16,19 +16,21 @@ from typing import TYPE_CHECKING
 from pydantic import ValidationError
 
 from config.settings import Settings
-from reputation.core.errors import NotifyError, StorageError
 from reputation.core.models import (
-    Alert,
     Case,
     Draft,
+    Label,
     Review,
     ReviewStatus,
-    Severity,
     StoredReview,
     utcnow,
 )
 from reputation.core.protocols import Drafter, Notifier, SentimentModel
-from responders.blocks import alert_payload
+from responders.drafts import first_name, wording
+from responders.drafts import needs_approval as approval_needed
+from responders.outbox import Outbox
+from responders.routing import Router, case_alert
+from responders.suspicion import check_stored
 from sentiment.rules import assess
 
 if TYPE_CHECKING:
@@ -37,6 +39,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 Progress = Callable[[str], None]
+# Statuses the system may move on its own; anything later was set by a person.
+AUTOMATIC = (ReviewStatus.NEW, ReviewStatus.CLASSIFIED, ReviewStatus.FLAGGED)
 
 
 @dataclass
@@ -129,7 +133,7 @@ class Pipeline:
         """Score every review whose current content has no sentiment yet."""
         threshold = self.settings.sentiment.negative_threshold
         while pending := await self.store.reviews.pending_classification(batch_size):
-            texts = [_text_of(r) for r in pending]
+            texts = [r.full_text for r in pending]
             with_text = [i for i, t in enumerate(texts) if t.strip()]
             scores = await self.model.score([texts[i] for i in with_text])
             by_index = dict(zip(with_text, scores, strict=True))
@@ -144,6 +148,7 @@ class Pipeline:
                         model=f"{self.model.name}@{self.model.version}",
                         content_hash=review.content_hash,
                         negative_threshold=threshold,
+                        override=_current_override(review),
                     ),
                 )
                 for i, review in enumerate(pending)
@@ -167,6 +172,8 @@ class Pipeline:
         brand = self.settings.brand_for(review.brand)
         now = utcnow()
         sla = self.settings.sla
+        router = Router.from_settings(self.settings)
+        route = router.route(review, sentiment)  # picks the owner once, when the case opens
         case, created = await self.store.cases.open_for(
             Case(
                 ref="RP-0000",
@@ -179,13 +186,16 @@ class Pipeline:
                 created_at=now,
                 reply_due_at=now + timedelta(hours=sla.reply_hours[sentiment.severity.value]),
                 private_contact_due_at=now + timedelta(hours=sla.private_contact_hours),
+                team=route.team,
+                slack_channel=route.channel,
             )
         )
         report.cases_opened += int(created)
         if review.case_ref != case.ref:
             await self.store.reviews.link_case(review.source, review.external_id, case.ref)
-        text = self.drafter.draft(review.as_review(), sentiment, case, brand)
-        needs_approval = not (brand.auto_post_low and sentiment.severity is Severity.LOW)
+        suspicion = await check_stored(self.store.reviews, review)
+        recent = await self.store.drafts.recent_wordings(brand.name, limit=50)
+        text = self.drafter.draft(review.as_review(), sentiment, case, brand, avoid=recent)
         draft, drafted = await self.store.drafts.add_if_absent(
             Draft(
                 case_ref=case.ref,
@@ -194,50 +204,52 @@ class Pipeline:
                 text=text.text,
                 lang=text.lang,
                 private_channel=text.private_channel,
-                needs_approval=needs_approval,
+                needs_approval=approval_needed(
+                    sentiment.severity, brand, suspicious=suspicion is not None
+                ),
                 content_hash=review.content_hash,
                 created_at=now,
-            )
+            ),
+            brand=brand.name,
+            wording=wording(text.text, case_ref=case.ref, name=first_name(review.author)),
         )
         report.drafts_created += int(drafted)
-        payload = alert_payload(review, sentiment, case, draft, channel=self.settings.slack.channel)
-        queued = await self.store.alerts.enqueue(
-            Alert(
-                case_ref=case.ref,
-                channel=self.settings.slack.channel,
-                severity=sentiment.severity,
-                payload=payload,
-                created_at=now,
+        if case.slack_channel is None:  # opened before routing existed: give it its owner
+            case = (
+                await self.store.cases.set_owner(case.ref, team=route.team, channel=route.channel)
+                or case
             )
+        escalated = not created and await self.store.cases.escalate(case.ref, sentiment.severity)
+        alert = case_alert(
+            review=review,
+            sentiment=sentiment,
+            case=case,
+            draft=draft,
+            router=router,
+            route=route,
+            created=created,
+            escalated=escalated,
+            drafted=drafted,
+            now=now,
         )
+        queued = alert is not None and await self.store.alerts.enqueue(alert)
         report.alerts_queued += int(queued)
-        if review.status in (ReviewStatus.NEW, ReviewStatus.CLASSIFIED, ReviewStatus.FLAGGED):
-            await self.store.reviews.set_status(
-                review.source, review.external_id, ReviewStatus.DRAFTED
-            )
+        await self.store.reviews.set_status(
+            review.source, review.external_id, ReviewStatus.DRAFTED, only_from=AUTOMATIC
+        )
         await self.store.reviews.responded(review.source, review.external_id, review.content_hash)
 
     async def deliver(self, report: RunReport, *, limit: int = 500) -> None:
-        """Send pending alerts from the outbox; failures stay pending for the next run."""
-        for alert in await self.store.alerts.pending(limit):
-            try:
-                receipt = await self.notifier.send(alert)
-            except NotifyError as exc:
-                report.alerts_failed += 1
-                report.errors.append(str(exc))
-                await self.store.alerts.mark_failed(alert, str(exc))
-                log.warning("alert for %s not delivered: %s", alert.case_ref, exc)
-                continue
-            try:
-                await self.store.alerts.mark_sent(alert, receipt)
-            except StorageError:
-                log.exception("alert for %s was sent but could not be marked", alert.case_ref)
-                raise
-            report.alerts_sent += 1
+        """Send what the outbox holds (responders/outbox.py); failures stay pending.
 
-
-def _text_of(review: Review) -> str:
-    return "\n".join(part for part in (review.title, review.text) if part)
+        A pipeline run retries earlier failures at once (runs are far apart); Slack's
+        Retry-After and the per-channel pace are honoured all the same.
+        """
+        outbox = Outbox(alerts=self.store.alerts, cases=self.store.cases, notifier=self.notifier)
+        flushed = await outbox.flush(limit=limit, respect_backoff=False)
+        report.alerts_sent += flushed.sent
+        report.alerts_failed += flushed.failed
+        report.errors += flushed.errors
 
 
 def _reason(exc: ValidationError) -> str:
@@ -246,3 +258,11 @@ def _reason(exc: ValidationError) -> str:
         where = ".".join(str(p) for p in error["loc"]) or "record"
         parts.append(f"{where}: {error['msg']}")
     return "; ".join(parts)
+
+
+def _current_override(review: StoredReview) -> Label | None:
+    """A human's label, while the text it was given for is still the review's text."""
+    override = review.label_override
+    if override is None or override.content_hash != review.content_hash:
+        return None
+    return override.label

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -44,9 +44,17 @@ class Drafter(Protocol):
     """Writes a public reply for a flagged review in the reviewer's language."""
 
     def draft(
-        self, review: Review, sentiment: Sentiment, case: Case, brand: BrandSettings
+        self,
+        review: Review,
+        sentiment: Sentiment,
+        case: Case,
+        brand: BrandSettings,
+        *,
+        avoid: Collection[str] = (),
     ) -> DraftText:
-        """Return the reply; it must invite the customer to ``brand.private_channel``."""
+        """Return the reply; it must invite the customer to ``brand.private_channel``, and its
+        wording (``responders.drafts.wording``) must not be one of ``avoid`` (the brand's
+        recent replies) while another combination is left."""
         ...
 
 

@@ -10,7 +10,10 @@ from pymongo import ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
 from reputation.core.errors import StorageError
-from reputation.core.models import Alert, AlertStatus, Case, Draft, Event, utcnow
+from reputation.core.models import Case, Draft, Event, Severity, utcnow
+
+# The outbox lives in its own module; mongo.py and callers import it from here too.
+from reputation.storage.alerts import AlertRepository as AlertRepository
 from reputation.storage.documents import from_doc, review_id, to_doc
 
 # Crockford-style alphabet: no I, L, O, U, so references read well over the phone.
@@ -38,12 +41,12 @@ class CaseRepository:
             candidate = case.model_copy(update={"ref": new_case_ref(4 + attempt // 3)})
             try:
                 await self._cases.insert_one(to_doc(candidate, doc_id=candidate.ref))
-            except DuplicateKeyError as exc:
+            except DuplicateKeyError:
+                # Either another writer opened this review's case first, or the reference
+                # is taken: use theirs, or draw another reference.
                 racing = await self.for_review(case.source, case.external_id)
                 if racing is not None:
                     return racing, False
-                if "ref" not in str(exc) and "_id" not in str(exc):
-                    raise
                 continue
             event = Event(
                 entity="case",
@@ -67,6 +70,43 @@ class CaseRepository:
         doc = await self._cases.find_one({"_id": ref})
         return from_doc(Case, doc) if doc else None
 
+    async def escalate(self, ref: str, severity: Severity) -> bool:
+        """Raise the case's severity if ``severity`` is higher; True only for the writer that
+        raised it (so one escalation makes one alert, and the same severity makes none)."""
+        lower = [s.value for s in Severity if s.rank < severity.rank]
+        doc = await self._cases.find_one_and_update(
+            {"_id": ref, "severity": {"$in": lower}},
+            {"$set": {"severity": severity.value}},
+            projection={"severity": 1},
+            return_document=ReturnDocument.BEFORE,
+        )
+        if doc is None:
+            return False
+        event = Event(
+            entity="case",
+            key=ref,
+            type="escalated",
+            at=utcnow(),
+            data={"from": doc["severity"], "to": severity.value},
+        )
+        await self._events.insert_one(to_doc(event))
+        return True
+
+    async def set_owner(self, ref: str, *, team: str, channel: str) -> Case | None:
+        """Give an ownerless (older) case its team and channel; an owner is never replaced."""
+        await self._cases.update_one(
+            {"_id": ref, "slack_channel": None}, {"$set": {"team": team, "slack_channel": channel}}
+        )
+        return await self.get(ref)
+
+    async def set_thread(self, ref: str, *, channel: str, ts: str) -> bool:
+        """Remember the Slack message that starts the case's thread (first writer wins)."""
+        result = await self._cases.update_one(
+            {"_id": ref, "slack_thread_ts": None},
+            {"$set": {"slack_thread_ts": ts, "slack_channel": channel}},
+        )
+        return result.modified_count == 1
+
     async def count(self) -> int:
         return int(await self._cases.count_documents({}))
 
@@ -78,10 +118,17 @@ class DraftRepository:
         self._drafts = db["drafts"]
         self._events = db["events"]
 
-    async def add_if_absent(self, draft: Draft) -> tuple[Draft, bool]:
+    async def add_if_absent(
+        self, draft: Draft, *, brand: str | None = None, wording: str | None = None
+    ) -> tuple[Draft, bool]:
+        """Store the draft unless the case has one for this content; return (draft, added).
+        ``brand`` and ``wording`` (the text without what is personal to the case) let
+        :meth:`recent_wordings` keep a brand's replies from repeating."""
         doc_id = f"{draft.case_ref}:{draft.content_hash}"
+        new = to_doc(draft, doc_id=doc_id)
+        new.update(brand=brand, wording=wording if wording is not None else draft.text)
         try:
-            await self._drafts.insert_one(to_doc(draft, doc_id=doc_id))
+            await self._drafts.insert_one(new)
         except DuplicateKeyError:
             doc = await self._drafts.find_one({"_id": doc_id})
             if doc is None:  # cannot happen: nothing deletes drafts
@@ -97,6 +144,15 @@ class DraftRepository:
         await self._events.insert_one(to_doc(event))
         return draft, True
 
+    async def recent_wordings(self, brand: str | None, limit: int = 50) -> list[str]:
+        """The wordings of the brand's ``limit`` latest drafts, newest first."""
+        cursor = (
+            self._drafts.find({"brand": brand}, {"wording": 1, "text": 1})
+            .sort("created_at", -1)
+            .limit(limit)
+        )
+        return [doc.get("wording") or doc["text"] async for doc in cursor]
+
     async def exists(self, case_ref: str, content_hash: str) -> bool:
         return await self._drafts.count_documents({"_id": f"{case_ref}:{content_hash}"}) > 0
 
@@ -106,64 +162,3 @@ class DraftRepository:
 
     async def count(self) -> int:
         return int(await self._drafts.count_documents({}))
-
-
-class AlertRepository:
-    """The outbox: an alert is stored before anyone tries to send it, then marked sent."""
-
-    def __init__(self, db: AsyncIOMotorDatabase[Any]) -> None:
-        self._alerts = db["alerts"]
-        self._events = db["events"]
-
-    @staticmethod
-    def alert_id(alert: Alert) -> str:
-        return f"{alert.case_ref}:{alert.kind}"
-
-    async def enqueue(self, alert: Alert) -> bool:
-        """Add the alert unless one of the same kind exists for the case; True if added."""
-        try:
-            await self._alerts.insert_one(to_doc(alert, doc_id=self.alert_id(alert)))
-        except DuplicateKeyError:
-            return False
-        return True
-
-    async def pending(self, limit: int = 100) -> list[Alert]:
-        cursor = self._alerts.find({"status": AlertStatus.PENDING.value})
-        return [from_doc(Alert, d) async for d in cursor.sort("created_at", 1).limit(limit)]
-
-    async def mark_sent(self, alert: Alert, receipt: str) -> Alert:
-        now = utcnow()
-        doc = await self._alerts.find_one_and_update(
-            {"_id": self.alert_id(alert), "status": AlertStatus.PENDING.value},
-            {
-                "$set": {
-                    "status": AlertStatus.SENT.value,
-                    "sent_at": now,
-                    "receipt": receipt,
-                    "last_error": None,
-                },
-                "$inc": {"attempts": 1},
-            },
-            return_document=ReturnDocument.AFTER,
-        )
-        if doc is None:
-            raise StorageError(f"alert {self.alert_id(alert)} is not pending")
-        event = Event(
-            entity="case",
-            key=alert.case_ref,
-            type="alert_sent",
-            at=now,
-            data={"kind": alert.kind, "channel": alert.channel, "receipt": receipt},
-        )
-        await self._events.insert_one(to_doc(event))
-        return from_doc(Alert, doc)
-
-    async def mark_failed(self, alert: Alert, error: str) -> None:
-        await self._alerts.update_one(
-            {"_id": self.alert_id(alert)},
-            {"$set": {"last_error": error[:500]}, "$inc": {"attempts": 1}},
-        )
-
-    async def count(self, status: AlertStatus | None = None) -> int:
-        query = {"status": status.value} if status else {}
-        return int(await self._alerts.count_documents(query))

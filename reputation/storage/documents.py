@@ -41,6 +41,7 @@ def new_review_doc(review: Review, *, now: Any) -> dict[str, Any]:
         pending_classification=True,
         pending_response=False,
         sentiment=None,
+        label_override=None,
         case_ref=None,
     )
     return doc

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from motor.motor_asyncio import AsyncIOMotorDatabase
@@ -15,11 +15,15 @@ from pymongo.errors import BulkWriteError, PyMongoError
 from reputation.core.errors import StorageError
 from reputation.core.models import (
     Event,
+    Label,
+    LabelOverride,
     Review,
     ReviewStatus,
     Revision,
     Sentiment,
     StoredReview,
+    Suspicion,
+    review_text,
     utcnow,
 )
 from reputation.storage.documents import new_review_doc, review_id, stored_review, to_doc
@@ -112,36 +116,56 @@ class ReviewRepository:
                 await self._events.insert_many(collected)
         if retry:
             existing.update(await self._existing({r.key for r in retry}))
-        updates: list[UpdateOne] = []
+        updates: list[_Change] = []
         revisions: list[dict[str, Any]] = []
-        events: list[dict[str, Any]] = []
         for review in known + retry:
             change = _compare(review, existing[review.key], now)
             if change is None:
                 result.unchanged += 1
-            elif change is _STALE:
+            elif isinstance(change, _Stale):
                 result.stale += 1
             else:
-                updates.append(change.update)
-                events.append(change.event)
+                updates.append(change)
                 if change.revision is None:
                     result.unchanged += 1  # only source-side fields moved
                 else:
                     revisions.append(change.revision)
                     result.updated += 1
                     result.changed.append(review.key)
-        if updates:
-            await self._reviews.bulk_write(updates, ordered=False)
         if revisions:
+            # Old content first: a crash before the update below loses nothing, and a retry
+            # finds the revision already kept (unique on source, external_id, number).
             try:
                 await self._revisions.insert_many(revisions, ordered=False)
             except BulkWriteError as exc:
-                # The same edit recorded concurrently by another writer: already kept.
                 if any(e.get("code") != _DUPLICATE_KEY for e in exc.details["writeErrors"]):
                     raise
-        if events:
-            await self._events.insert_many(events)
+        if updates:
+            outcome = await self._reviews.bulk_write([c.update for c in updates], ordered=False)
+            if outcome.matched_count < len(updates):
+                updates = await self._applied(updates, result)
+        if updates:
+            await self._events.insert_many([c.event for c in updates])
         return result
+
+    async def _applied(self, changes: list[_Change], result: IngestResult) -> list[_Change]:
+        """Keep the changes that landed; another writer moved the others first (their edit
+        is not recorded as ours, and the next collection compares against what it wrote)."""
+        ids = [c.key for c in changes]
+        now_hash = {
+            doc["_id"]: doc["content_hash"]
+            async for doc in self._reviews.find({"_id": {"$in": ids}}, {"content_hash": 1})
+        }
+        landed = []
+        for change in changes:
+            if now_hash.get(change.key) == change.content_hash:
+                landed.append(change)
+            elif change.revision is not None:
+                result.updated -= 1
+                result.stale += 1
+                key = (change.revision["source"], change.revision["external_id"])
+                result.changed = [k for k in result.changed if k != key]
+        return landed
 
     async def _existing(self, keys: set[tuple[str, str]]) -> dict[tuple[str, str], dict[str, Any]]:
         if not keys:
@@ -185,81 +209,181 @@ class ReviewRepository:
         )
 
     async def save_sentiments(self, results: Sequence[tuple[StoredReview, Sentiment]]) -> int:
-        """Store sentiments; a review edited since it was read stays pending."""
+        """Store sentiments; a review edited since it was read stays pending. The status moves
+        to classified/flagged only from an automatic status (a person's choice stays).
+        Returns how many were stored."""
         if not results:
             return 0
-        ops = [
-            UpdateOne(
-                {"_id": review_id(*review.key), "content_hash": sentiment.content_hash},
-                {
-                    "$set": {
-                        "sentiment": sentiment.model_dump(mode="python"),
-                        "pending_classification": False,
-                        "pending_response": sentiment.flag,
-                        "status": _after_classification(review.status, sentiment).value,
-                    }
-                },
+        sentiments: list[UpdateOne] = []
+        statuses: list[UpdateOne] = []
+        for review, sentiment in results:
+            same_text = {"_id": review_id(*review.key), "content_hash": sentiment.content_hash}
+            status = ReviewStatus.FLAGGED if sentiment.flag else ReviewStatus.CLASSIFIED
+            sentiments.append(
+                UpdateOne(
+                    same_text,
+                    {
+                        "$set": {
+                            "sentiment": sentiment.model_dump(mode="python"),
+                            "pending_classification": False,
+                            "pending_response": sentiment.flag,
+                        }
+                    },
+                )
             )
-            for review, sentiment in results
-        ]
+            statuses.append(
+                UpdateOne(
+                    {**same_text, "status": {"$in": [s.value for s in _AUTOMATIC]}},
+                    {"$set": {"status": status.value}},
+                )
+            )
         try:
-            outcome = await self._reviews.bulk_write(ops, ordered=False)
+            outcome = await self._reviews.bulk_write(sentiments, ordered=False)
+            await self._reviews.bulk_write(statuses, ordered=False)
         except PyMongoError as exc:
             raise StorageError(f"storing sentiment failed: {exc}") from exc
-        return int(outcome.modified_count)
+        return int(outcome.matched_count)
 
     async def set_status(
-        self, source: str, external_id: str, status: ReviewStatus, *, actor: str = "system"
-    ) -> None:
-        """Change a review's status and record the change in its history."""
-        now = utcnow()
+        self,
+        source: str,
+        external_id: str,
+        status: ReviewStatus,
+        *,
+        actor: str = "system",
+        only_from: Iterable[ReviewStatus] | None = None,
+    ) -> bool:
+        """Change a review's status and record the change in its history.
+
+        With ``only_from``, the change happens only from those statuses (checked atomically,
+        so the system never overwrites what a person just did). Returns whether it changed.
+        """
+        key = review_id(source, external_id)
+        query: dict[str, Any] = {"_id": key, "status": {"$ne": status.value}}
+        if only_from is not None:
+            query["status"] = {"$in": [s.value for s in only_from if s is not status]}
         doc = await self._reviews.find_one_and_update(
-            {"_id": review_id(source, external_id)},
-            {"$set": {"status": status.value}},
-            projection={"status": 1},
+            query, {"$set": {"status": status.value}}, projection={"status": 1}
         )
         if doc is None:
-            raise StorageError(f"no review {source}:{external_id}")
-        if doc.get("status") != status.value:
-            key = review_id(source, external_id)
-            event = Event(
-                entity="review",
-                key=key,
-                type="status",
-                at=now,
-                actor=actor,
-                data={"from": doc.get("status"), "to": status.value},
-            )
-            await self._events.insert_one(to_doc(event))
+            if await self._reviews.count_documents({"_id": key}) == 0:
+                raise StorageError(f"no review {source}:{external_id}")
+            return False
+        data = {"from": doc.get("status"), "to": status.value}
+        await self._events.insert_one(_event_doc(key, "status", data, actor=actor))
+        return True
 
     async def link_case(self, source: str, external_id: str, case_ref: str) -> None:
         await self._reviews.update_one(
             {"_id": review_id(source, external_id)}, {"$set": {"case_ref": case_ref}}
         )
 
+    async def around(
+        self, review: Review, window: timedelta, *, limit: int = 500
+    ) -> list[StoredReview]:
+        """Reviews of the same source and location written within ``window`` of ``review``
+        (itself included), for the suspicious-pattern checks."""
+        query: dict[str, Any] = {
+            "source": review.source,
+            "location": review.location,
+            "created_at": {
+                "$gte": review.created_at - window,
+                "$lte": review.created_at + window,
+            },
+        }
+        cursor = self._reviews.find(query).sort("created_at", -1).limit(limit)
+        return [stored_review(doc) async for doc in cursor]
+
+    async def mark_suspicious(self, source: str, external_id: str, suspicion: Suspicion) -> bool:
+        """Label a review suspicious for a human (it stays stored and visible); a new event
+        whenever the reasons change. Returns whether anything changed."""
+        key = review_id(source, external_id)
+        outcome = await self._reviews.update_one(
+            {"_id": key, "suspicious.reasons": {"$ne": suspicion.reasons}},
+            {"$set": {"suspicious": suspicion.model_dump(mode="python")}},
+        )
+        if not outcome.modified_count:
+            return False
+        data = {"reasons": suspicion.reasons, "notes": suspicion.notes}
+        await self._events.insert_one(_event_doc(key, "suspicious", data))
+        return True
+
     async def mark_removed_at_source(
         self, source: str, present_ids: Iterable[str], *, location: str | None = None
     ) -> int:
-        """After a full re-scan, flag (never drop) the reviews the source no longer shows."""
+        """After a full re-scan, flag (never drop) the reviews the source no longer shows.
+
+        An empty scan is refused: a source that answered with nothing has most likely failed,
+        and flagging everything it ever showed would be wrong.
+        """
+        present = list(present_ids)
+        if not present:
+            raise StorageError(f"{source}: refusing to mark every review removed on an empty scan")
         query: dict[str, Any] = {
             "source": source,
-            "external_id": {"$nin": list(present_ids)},
+            "external_id": {"$nin": present},
             "removed_at_source": False,
         }
         if location is not None:
             query["location"] = location
         now = utcnow()
-        keys = [doc["_id"] async for doc in self._reviews.find(query, {"_id": 1})]
-        if not keys:
-            return 0
-        await self._reviews.update_many(
-            {"_id": {"$in": keys}},
-            {"$set": {"removed_at_source": True, "removed_at_source_at": now}},
+        marked = 0
+        async for doc in self._reviews.find(query, {"_id": 1}):
+            # One by one with the full filter: a review re-collected meanwhile is left alone.
+            outcome = await self._reviews.update_one(
+                {**query, "_id": doc["_id"]},
+                {"$set": {"removed_at_source": True, "removed_at_source_at": now}},
+            )
+            if outcome.modified_count:
+                marked += 1
+                await self._events.insert_one(_event_doc(doc["_id"], "removed_at_source", {}))
+        return marked
+
+    async def override_label(
+        self, source: str, external_id: str, label: Label, *, actor: str
+    ) -> None:
+        """Record a human's label for the review's current text; the review is re-assessed
+        with it, and it trains the model. An edit of the text retires the override."""
+        key = review_id(source, external_id)
+        doc = await self._reviews.find_one({"_id": key}, {"content_hash": 1})
+        if doc is None:
+            raise StorageError(f"no review {source}:{external_id}")
+        override = LabelOverride(
+            label=label, by=actor, at=utcnow(), content_hash=doc["content_hash"]
         )
-        await self._events.insert_many(
-            [to_doc(Event(entity="review", key=k, type="removed_at_source", at=now)) for k in keys]
+        await self._reviews.update_one(
+            {"_id": key},
+            {
+                "$set": {
+                    "label_override": override.model_dump(mode="python"),
+                    "pending_classification": True,
+                }
+            },
         )
-        return len(keys)
+        data = {"label": label.value}
+        await self._events.insert_one(_event_doc(key, "label_override", data, actor=actor))
+
+    async def label_overrides(self, limit: int = 100_000) -> list[tuple[str, str, str]]:
+        """(text, label, lang) of every review a human relabelled, for its current text."""
+        cursor = self._reviews.find(
+            {"label_override": {"$ne": None}},
+            {
+                "title": 1,
+                "text": 1,
+                "label_override": 1,
+                "lang": 1,
+                "sentiment.lang": 1,
+                "content_hash": 1,
+            },
+        ).limit(limit)
+        rows = []
+        async for doc in cursor:
+            override = doc["label_override"]
+            text = review_text(doc.get("title"), doc.get("text") or "")
+            if override.get("content_hash") == doc["content_hash"] and text.strip():
+                lang = (doc.get("sentiment") or {}).get("lang") or doc.get("lang") or "und"
+                rows.append((text, override["label"], lang))
+        return rows
 
     async def count(self, query: dict[str, Any] | None = None) -> int:
         return int(await self._reviews.count_documents(query or {}))
@@ -281,10 +405,7 @@ class ReviewRepository:
         return await self.count({"sentiment.flag": True})
 
 
-def _after_classification(current: ReviewStatus, sentiment: Sentiment) -> ReviewStatus:
-    if current not in (ReviewStatus.NEW, ReviewStatus.CLASSIFIED, ReviewStatus.FLAGGED):
-        return current  # a human is already working on it; an edit does not reset that
-    return ReviewStatus.FLAGGED if sentiment.flag else ReviewStatus.CLASSIFIED
+_AUTOMATIC = (ReviewStatus.NEW, ReviewStatus.CLASSIFIED, ReviewStatus.FLAGGED)
 
 
 def _event(review: Review, kind: str, at: datetime, data: dict[str, Any]) -> dict[str, Any]:
@@ -294,15 +415,21 @@ def _event(review: Review, kind: str, at: datetime, data: dict[str, Any]) -> dic
 
 @dataclass(frozen=True)
 class _Change:
+    key: str
+    content_hash: str  # what the stored review holds once the update lands
     update: UpdateOne
     event: dict[str, Any]
     revision: dict[str, Any] | None = None
 
 
-_STALE = _Change(UpdateOne({}, {}), {})
+class _Stale:
+    """An incoming version older than what storage holds."""
 
 
-def _compare(review: Review, doc: dict[str, Any], now: datetime) -> _Change | None:
+_STALE = _Stale()
+
+
+def _compare(review: Review, doc: dict[str, Any], now: datetime) -> _Change | _Stale | None:
     """Decide what an incoming version means against the stored one.
 
     None: nothing changed. ``_STALE``: an older version we already moved past. Otherwise the
@@ -312,8 +439,11 @@ def _compare(review: Review, doc: dict[str, Any], now: datetime) -> _Change | No
     key = review_id(*review.key)
     stored_changed_at = doc.get("updated_at") or doc["created_at"]
     if review.content_hash != doc["content_hash"]:
-        older = review.last_changed_at < stored_changed_at
-        if older or review.content_hash in doc.get("seen_hashes", []):
+        incoming_at = review.last_changed_at
+        # An older version is stale; so is a known one with no newer timestamp. A newer
+        # timestamp on a known text is a real revert by the author, kept as an edit.
+        known = review.content_hash in doc.get("seen_hashes", [])
+        if incoming_at < stored_changed_at or (known and incoming_at == stored_changed_at):
             return _STALE
         revision = Revision(
             source=review.source,
@@ -330,6 +460,7 @@ def _compare(review: Review, doc: dict[str, Any], now: datetime) -> _Change | No
         sets.update(
             content_hash=review.content_hash,
             pending_classification=True,
+            pending_response=False,  # re-assessed first: never drafted from the old sentiment
             removed_at_source=False,
             stored_at=now,
         )
@@ -342,7 +473,8 @@ def _compare(review: Review, doc: dict[str, Any], now: datetime) -> _Change | No
             },
         )
         data = {"revision": revision.number, "from": doc["content_hash"], "to": review.content_hash}
-        return _Change(update, _event(review, "edited", now, data), to_doc(revision))
+        event = _event(review, "edited", now, data)
+        return _Change(key, review.content_hash, update, event, to_doc(revision))
     changed = {f: incoming[f] for f in _MUTABLE if incoming[f] != doc.get(f)}
     if doc.get("removed_at_source"):
         changed["removed_at_source"] = False
@@ -351,4 +483,10 @@ def _compare(review: Review, doc: dict[str, Any], now: datetime) -> _Change | No
     changed["stored_at"] = now
     fields = sorted(k for k in changed if k != "stored_at")
     event = _event(review, "refreshed", now, {"fields": fields})
-    return _Change(UpdateOne({"_id": key}, {"$set": changed}), event)
+    return _Change(key, doc["content_hash"], UpdateOne({"_id": key}, {"$set": changed}), event)
+
+
+def _event_doc(
+    key: str, kind: str, data: dict[str, Any], *, actor: str = "system"
+) -> dict[str, Any]:
+    return to_doc(Event(entity="review", key=key, type=kind, at=utcnow(), actor=actor, data=data))

@@ -4,7 +4,7 @@ import json
 import pytest
 
 from config.settings import load_settings
-from reputation.core.models import AlertStatus
+from reputation.core.models import AlertStatus, Label
 from reputation.core.pipeline import Pipeline, RunReport
 from reputation.demo.runner import run_demo, sample_lines
 from responders.drafts import TemplateDrafter
@@ -152,3 +152,19 @@ def test_sample_covers_six_languages_edits_and_rating_only():
     assert len(keys) - len(set(keys)) >= 5  # edited reviews appear twice
     assert sum(1 for r in rows if r.get("rating") and not r["text"]) >= 3
     assert {r["kind"] for r in rows} == {"review", "mention", "question"}
+
+
+async def test_a_label_override_is_applied_and_kept_for_training(store, settings):
+    run = pipeline(store, settings)
+    await run.run(LINES[1:2], source="import")  # five stars, positive text
+    assert not (await store.reviews.get("trustpilot", "t2")).sentiment.flag
+    await store.reviews.override_label("trustpilot", "t2", Label.NEGATIVE, actor="ana")
+    report = RunReport()
+    await run.classify_pending(report)
+    review = await store.reviews.get("trustpilot", "t2")
+    assert review.sentiment.label is Label.NEGATIVE
+    assert review.sentiment.flag
+    assert review.label_override.by == "ana"
+    assert await store.reviews.label_overrides() == [("Great service, I love it", "negative", "en")]
+    history = await store.events.for_key("review", "trustpilot:t2")
+    assert history[-1].type == "label_override"

@@ -2,6 +2,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from reputation.core.errors import StorageError
 from reputation.core.models import Label, Review, ReviewStatus, Sentiment
 
 pytestmark = pytest.mark.integration
@@ -128,3 +129,50 @@ async def test_datetimes_come_back_timezone_aware(store):
     stored = await store.reviews.get("google_business", "r1")
     assert stored.created_at == datetime(2026, 11, 1, 10, 0, tzinfo=UTC)
     assert stored.first_seen_at.tzinfo is not None
+
+
+async def test_an_authors_revert_to_an_earlier_text_is_an_edit(store):
+    await store.reviews.upsert_many([review(text="v1")])
+    await store.reviews.upsert_many([review(text="v2", updated="2026-11-02T10:00:00Z")])
+    result = await store.reviews.upsert_many([review(text="v1", updated="2026-11-03T10:00:00Z")])
+    assert result.updated == 1
+    assert (await store.reviews.get("google_business", "r1")).text == "v1"
+    assert [r.text for r in await store.reviews.revisions("google_business", "r1")] == ["v1", "v2"]
+
+
+async def test_an_empty_scan_never_marks_everything_removed(store):
+    await store.reviews.upsert_many(batch(3))
+    with pytest.raises(StorageError, match="empty scan"):
+        await store.reviews.mark_removed_at_source("google_business", [])
+    assert await store.reviews.count({"removed_at_source": True}) == 0
+
+
+async def test_the_system_never_overwrites_a_persons_status(store):
+    await store.reviews.upsert_many([review()])
+    await store.reviews.set_status("google_business", "r1", ReviewStatus.RESOLVED, actor="ana")
+    (pending,) = await store.reviews.pending_classification()
+    sentiment = Sentiment(
+        label=Label.NEGATIVE,
+        scores={"negative": 1.0},
+        lang="pt",
+        flag=True,
+        model="t",
+        content_hash=pending.content_hash,
+    )
+    assert await store.reviews.save_sentiments([(pending, sentiment)]) == 1
+    moved = await store.reviews.set_status(
+        "google_business",
+        "r1",
+        ReviewStatus.DRAFTED,
+        only_from=[ReviewStatus.NEW, ReviewStatus.FLAGGED],
+    )
+    assert not moved
+    assert (await store.reviews.get("google_business", "r1")).status is ReviewStatus.RESOLVED
+
+
+async def test_an_override_is_retired_by_an_edit(store):
+    await store.reviews.upsert_many([review(text="Chegou quebrado")])
+    await store.reviews.override_label("google_business", "r1", Label.NEUTRAL, actor="ana")
+    assert len(await store.reviews.label_overrides()) == 1
+    await store.reviews.upsert_many([review(text="Pior ainda", updated="2026-11-05T00:00:00Z")])
+    assert await store.reviews.label_overrides() == []

@@ -1,22 +1,29 @@
 import json
 from datetime import UTC, datetime
 
+import pytest
+
 from reputation.core.models import Case, Draft, Label, Review, Sentiment, Severity
-from responders.blocks import alert_payload, escape_mrkdwn
+from responders.blocks import alert_payload, escape_mrkdwn, safe_link
 
 NOW = datetime(2026, 11, 20, tzinfo=UTC)
 
 
-def payload(text, author="Eve <!here>"):
+def payload(
+    text,
+    author="Eve <!here>",
+    url="https://www.trustpilot.com/reviews/t1",
+    location="Online <@U123>",
+):
     review = Review(
         source="trustpilot",
         external_id="t1",
         author=author,
         rating=1,
         text=text,
-        url="https://www.trustpilot.com/reviews/t1",
+        url=url,
         created_at=NOW,
-        location="Online <@U123>",
+        location=location,
     )
     sentiment = Sentiment(
         label=Label.NEGATIVE,
@@ -91,3 +98,23 @@ def test_escape_only_the_three_characters():
 def test_long_text_is_truncated_within_slack_limits():
     p = payload("x" * 10_000)
     assert all(len(b["text"]["text"]) <= 3000 for b in p["blocks"] if "text" in b)
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["!channel", "javascript:alert(1)", "@U123", "#C123", "https://x.example/a b", "x" * 2000],
+)
+def test_only_http_links_reach_slack(url):
+    p = payload("late", url=url)
+    assert not [b for b in p["blocks"] if b["type"] == "context"]
+    assert safe_link(url) is None
+
+
+def test_mrkdwn_is_verbatim_and_fields_are_bounded():
+    p = payload("late", location="https://evil.example #general @here " + "y" * 5000)
+    for block in p["blocks"]:
+        for obj in [block.get("text"), *block.get("fields", []), *block.get("elements", [])]:
+            if obj and obj["type"] == "mrkdwn":
+                assert obj["verbatim"] is True
+                assert len(obj["text"]) <= 3000
+    assert len(json.dumps(p["blocks"][0])) < 400

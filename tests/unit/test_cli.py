@@ -39,3 +39,28 @@ def test_unreachable_mongo_is_a_clear_error_without_the_password(clean_env, tmp_
 def test_redact_uri():
     assert redact_uri("mongodb+srv://u:p@h.example/db") == "mongodb+srv://***@h.example/db"
     assert redact_uri("mongodb://h:1/") == "mongodb://h:1/"
+    hidden = redact_uri(
+        "mongodb://h/?replicaSet=rs0&authMechanismProperties=AWS_SESSION_TOKEN:abc"
+        "&tlsCertificateKeyFilePassword=pw"
+    )
+    assert hidden == (
+        "mongodb://h/?replicaSet=rs0&authMechanismProperties=***&tlsCertificateKeyFilePassword=***"
+    )
+
+
+def test_invalid_mongo_uri_is_a_clear_error(clean_env, tmp_path, capsys):
+    clean_env.setenv("REPUTATION_MONGO_URI", "mongodb://user:pw@host:notaport/")
+    clean_env.setenv("REPUTATION_DATA_DIR", str(tmp_path))
+    assert main(["demo"]) == 1
+    err = capsys.readouterr().err
+    assert "MongoDB URI" in err
+    assert "pw" not in err.replace("pw@", "")  # nothing of the password
+    assert "Traceback" not in err
+
+
+def test_classify_refuses_to_overwrite_its_input(clean_env, tmp_path, capsys):
+    path = tmp_path / "in.jsonl"
+    path.write_text('{"text": "x"}\n', encoding="utf-8")
+    assert main(["classify", "--input", str(path), "--output", str(path)]) == 2
+    assert "same file" in capsys.readouterr().err
+    assert path.read_text(encoding="utf-8") == '{"text": "x"}\n'

@@ -101,3 +101,15 @@ def test_brand_lookup_falls_back_to_default(clean_env, tmp_path):
     assert settings.brand_for("Casa Sol").default_lang == "es"
     assert settings.brand_for("Unknown") is settings.brand
     assert settings.brand_for(None) is settings.brand
+
+
+@pytest.mark.parametrize("url", ["http://slack.evil.example/api/", "ftp://x/", "slack.com/api"])
+def test_the_token_only_goes_to_https_or_this_machine(clean_env, url):
+    clean_env.setenv("REPUTATION_SLACK_BASE_URL", url)
+    with pytest.raises(ConfigError, match=r"slack\.base_url"):
+        load_settings()
+
+
+def test_local_http_slack_is_allowed_for_tests(clean_env):
+    clean_env.setenv("REPUTATION_SLACK_BASE_URL", "http://127.0.0.1:8080/api")
+    assert load_settings().slack.base_url == "http://127.0.0.1:8080/api/"

@@ -125,3 +125,285 @@ def test_google_play_limit_is_respected():
 )
 def test_first_name_is_safe_to_print(author, expected):
     assert first_name(author) == expected
+
+
+MINIMAL = {
+    "greeting_named": '["Hi {name},"]',
+    "greeting_anonymous": '["Hi,"]',
+    "thanks": '["Thanks for telling us."]',
+    "apology": '["We are sorry."]',
+    "invite": '["Write to {channel} quoting {case_ref}."]',
+    "closing": '["Regards, {signature}"]',
+}
+
+
+def write_templates(directory, **changes):
+    lists = MINIMAL | changes
+    body = "\n".join(f"{key} = {value}" for key, value in lists.items())
+    (directory / "en.toml").write_text(
+        f'lang = "en"\n{body}\n[acknowledge]\ngeneral = ["That fell short."]\n',
+        encoding="utf-8",
+    )
+
+
+def test_minimal_templates_load(tmp_path):
+    write_templates(tmp_path)
+    load_templates.cache_clear()
+    assert load_templates("en", tmp_path).lang == "en"
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"invite": '["Write to {channel}."]'}, "needs {channel} and {case_ref}"),
+        ({"thanks": '["Thanks {customer_email}!"]'}, "unknown placeholder"),
+        ({"apology": "[]"}, "non-empty list"),
+        ({"closing": '["Bye {signature"]'}, "closing"),
+        ({"thanks": '"not a list"'}, "non-empty list"),
+    ],
+)
+def test_broken_templates_are_refused_with_the_reason(tmp_path, change, message):
+    from reputation.core.errors import ConfigError
+
+    write_templates(tmp_path, **change)
+    load_templates.cache_clear()
+    with pytest.raises(ConfigError, match=re.escape(message)):
+        load_templates("en", tmp_path)
+
+
+# --- every language, every promise -------------------------------------------------------
+
+from reputation.core.models import Suspicion  # noqa: E402
+from responders.drafts import (  # noqa: E402
+    PLATFORM_LIMITS,
+    needs_approval,
+    wants_reply,
+    wording,
+)
+
+LANGS = ("pt", "fa", "it", "es", "ru", "en")
+# Words only that language's replies use: the draft is really in the reviewer's language.
+MARKERS = {
+    "pt": ("você", "Obrigado", "Agradecemos", "protocolo", "Olá", "Oi"),
+    "es": ("Gracias", "Hola", "Buenos días", "Escríbenos", "contáctanos", "referencia"),
+    "it": ("Grazie", "Gentile", "Buongiorno", "Salve", "Ci scriva", "Lei"),
+    "en": ("Thank", "Thanks", "Hi", "Hello", "Dear", "sorry"),
+}
+PII_TEXTS = {
+    "pt": "Pedido 20231187 atrasou! Meu WhatsApp é +55 11 98765-4321, email ana.souza@gmail.com",
+    "es": "Pedido nº 99887766 sin llegar. Llamadme al 612 345 678 o a lucia.perez@correo.es",
+    "it": "Ordine AB-778899 mai arrivato, chiamatemi al 347 123 4567, mario.rossi@libero.it",
+    "ru": "Заказ 5566778899 не пришёл, звоните +7 916 123-45-67, почта olga@yandex.ru",
+    "fa": "سفارش ۸۸۷۷۶۶۵۵ هنوز نرسیده، شماره‌ام ۰۹۱۲۳۴۵۶۷۸۹ و ایمیلم maryam@gmail.com است",
+    "en": "Order #A12-3456789 never came. Call me on +1 (415) 555-0199 or tom.j@example.com",
+}
+PII_VALUES = (
+    "20231187",
+    "98765-4321",
+    "ana.souza@gmail.com",
+    "99887766",
+    "612 345 678",
+    "lucia.perez@correo.es",
+    "AB-778899",
+    "347 123 4567",
+    "mario.rossi@libero.it",
+    "5566778899",
+    "916 123-45-67",
+    "olga@yandex.ru",
+    "۸۸۷۷۶۶۵۵",
+    "۰۹۱۲۳۴۵۶۷۸۹",
+    "maryam@gmail.com",
+    "A12-3456789",
+    "555-0199",
+    "tom.j@example.com",
+)
+NAMES = {"pt": "Ana", "es": "Lucía", "it": "Mario", "ru": "Ольга", "fa": "مریم", "en": "Tom"}
+
+
+def sentences_of(lang):
+    data = load_templates(lang).data
+    lists = [v for k, v in data.items() if isinstance(v, list)]
+    lists += list(data["acknowledge"].values())
+    return [s for variants in lists for s in variants]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_sentence_comes_from_the_reviewers_language(lang):
+    drafter = TemplateDrafter()
+    for n, topic in enumerate(("delivery", "staff", "refund", "app", "fraud")):
+        draft = drafter.draft(
+            *make(lang, NAMES[lang], "x", ref=f"RP-{n:04d}", topics=(topic,)), BRAND
+        ).text
+        if lang == "ru":
+            assert len(re.findall(r"[а-яё]", draft, re.IGNORECASE)) > 100
+        elif lang == "fa":
+            assert len(re.findall(r"[\u0600-\u06FF]", draft)) > 100
+            latin = re.sub(r"care@aurora-home\.example|RP-\w+|Aurora Home Care", "", draft)
+            assert not re.search(r"[A-Za-z]", latin)
+        else:
+            assert not re.search(r"[\u0400-\u04FF\u0600-\u06FF]", draft)
+            assert any(marker in draft for marker in MARKERS[lang])
+            others = [m for o in MARKERS if o != lang for m in MARKERS[o] if len(m) > 4]
+            assert not any(re.search(rf"\b{m}\b", draft) for m in others), draft
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_invites_to_the_private_channel_with_the_case_reference(lang):
+    brand = BrandSettings(private_channel="https://wa.me/5511999990000", signature="Equipe")
+    draft = TemplateDrafter().draft(*make(lang, NAMES[lang], "x", ref="RP-9XQ3"), brand)
+    invite = next(line for line in draft.text.split("\n") if "RP-9XQ3" in line)
+    assert "https://wa.me/5511999990000" in invite
+    assert draft.private_channel == brand.private_channel
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_never_repeats_phones_emails_or_order_numbers(lang):
+    text = PII_TEXTS[lang]
+    for author in (NAMES[lang], "tom.j@example.com", "+55 11 98765-4321", "Order 20231187"):
+        for source in ("google_business", "google_play"):
+            draft = TemplateDrafter().draft(*make(lang, author, text, source=source), BRAND)
+            for value in PII_VALUES:
+                assert value not in draft.text
+            assert not re.search(r"\d{5,}", draft.text.replace(" ", ""))
+
+
+def test_a_name_that_is_really_a_number_is_not_used_as_a_greeting():
+    draft = TemplateDrafter().draft(*make("en", "20231187", "order 20231187 late"), BRAND)
+    assert "20231187" not in draft.text
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_late_delivery_is_not_answered_like_a_rude_employee(lang):
+    drafter = TemplateDrafter()
+    acks = load_templates(lang).data["acknowledge"]
+    late = drafter.draft(*make(lang, "Ana", "x", topics=("delivery",)), BRAND).text
+    rude = drafter.draft(*make(lang, "Ana", "x", topics=("staff",)), BRAND).text
+    assert any(a in late for a in acks["delivery"])
+    assert not any(a in late for a in acks["staff"])
+    assert any(a in rude for a in acks["staff"])
+    assert not any(a in rude for a in acks["delivery"])
+    # the most serious topic wins when several are mentioned
+    both = drafter.draft(*make(lang, "Ana", "x", topics=("delivery", "safety")), BRAND).text
+    assert any(a in both for a in acks["safety"])
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_fifty_drafts_for_one_brand_never_share_a_wording(lang):
+    drafter = TemplateDrafter()
+    recent: list[str] = []
+    for n in range(60):
+        review, sentiment, case = make(lang, NAMES[lang], "x", ref=f"RP-{n:04d}")
+        draft = drafter.draft(review, sentiment, case, BRAND, avoid=recent[-50:])
+        key = wording(draft.text, case_ref=case.ref, name=NAMES[lang])
+        assert key not in recent[-50:]
+        recent.append(key)
+    assert len(set(recent[-50:])) == 50
+
+
+def test_wording_ignores_only_what_is_personal():
+    text = "Hi Tom,\nWrite to care@x.example quoting RP-7K2Q.\nBest, Aurora"
+    assert wording(text, case_ref="RP-7K2Q", name="Tom") == wording(
+        text.replace("Tom", "Ana").replace("RP-7K2Q", "RP-AAAA"), case_ref="RP-AAAA", name="Ana"
+    )
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("source", ["google_play", "x"])
+def test_platform_limits_hold_in_every_language(lang, source):
+    brand = BrandSettings(
+        private_channel="https://wa.me/5511999990000", signature="Aurora Home Customer Care"
+    )
+    for n in range(25):
+        for author in (NAMES[lang], None):
+            draft = TemplateDrafter().draft(
+                *make(lang, author, "x", ref=f"RP-{n:04d}", source=source), brand
+            )
+            assert len(draft.text) <= PLATFORM_LIMITS[source]
+            assert "RP-" in draft.text
+            assert brand.private_channel in draft.text
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_replies_are_plain_text_and_warm(lang):
+    for n in range(20):
+        draft = TemplateDrafter().draft(*make(lang, None, "x", ref=f"RP-{n:04d}"), BRAND).text
+        assert not re.search(r"[<>*_`\[\]#]|\s{2,}", draft.replace("\n", " "))
+        assert draft.count(".") + draft.count("!") + draft.count("؛") >= 3
+        assert "{" not in draft
+        assert "}" not in draft
+
+
+def test_persian_reads_right_to_left_even_after_a_latin_name():
+    draft = TemplateDrafter().draft(*make("fa", "Tom", "x", ref="RP-0003"), BRAND).text
+    first_strong = next(c for c in draft if c.isalpha() or c == "\u200f")
+    assert first_strong == "\u200f" or "\u0600" <= first_strong <= "\u06ff"
+    assert "\u200c" in draft  # ZWNJ: می‌خواهیم, این‌که...
+    for text in map(str, load_templates("fa").data.values()):
+        assert "ي" not in text
+        assert "ك" not in text
+
+
+def positive(lang="en", author="Tom"):
+    review, sentiment, case = make(lang, author, "Lovely", topics=())
+    sentiment = sentiment.model_copy(
+        update={"label": Label.POSITIVE, "flag": False, "reasons": [], "severity": Severity.LOW}
+    )
+    return review.model_copy(update={"rating": 5}), sentiment, case
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_positive_reviews_get_a_short_warm_thank_you_only_when_enabled(lang):
+    review, sentiment, case = positive(lang, NAMES[lang])
+    assert not wants_reply(sentiment, BRAND)
+    brand = BRAND.model_copy(update={"thank_positive": True})
+    assert wants_reply(sentiment, brand)
+    text = TemplateDrafter().draft(review, sentiment, case, brand).text
+    assert NAMES[lang] in text
+    assert brand.signature in text
+    assert len(text) < 200
+    assert not any(a in text for a in load_templates(lang).data["apology"])
+    anonymous = TemplateDrafter().draft(*positive(lang, None), brand).text
+    assert ", !" not in anonymous
+    assert "{" not in anonymous
+
+
+@pytest.mark.parametrize(
+    ("severity", "auto_low", "suspicious", "expected"),
+    [
+        (Severity.CRITICAL, True, False, True),
+        (Severity.HIGH, True, False, True),
+        (Severity.MEDIUM, True, False, True),
+        (Severity.LOW, True, False, False),
+        (Severity.LOW, False, False, True),
+        (Severity.LOW, True, True, True),
+    ],
+)
+def test_only_low_severity_may_skip_approval_and_only_when_enabled(
+    severity, auto_low, suspicious, expected
+):
+    brand = BRAND.model_copy(update={"auto_post_low": auto_low})
+    assert needs_approval(severity, brand, suspicious=suspicious) is expected
+
+
+def test_templates_with_markup_are_refused(tmp_path):
+    from reputation.core.errors import ConfigError
+
+    write_templates(tmp_path, thanks='["Thanks <!channel>!"]')
+    load_templates.cache_clear()
+    with pytest.raises(ConfigError, match="not plain text"):
+        load_templates("en", tmp_path)
+
+
+def test_a_brand_can_override_one_language_and_keep_the_others(tmp_path):
+    write_templates(tmp_path, apology='["We are terribly sorry about this."]')
+    load_templates.cache_clear()
+    brand = BRAND.model_copy(update={"templates_dir": tmp_path})
+    en = TemplateDrafter().draft(*make("en", "Tom", "x"), brand).text
+    assert "We are terribly sorry about this." in en
+    it = TemplateDrafter().draft(*make("it", "Mario", "x"), brand)
+    assert it.lang == "it"
+
+
+def test_suspicion_model_keeps_reasons_for_a_human():
+    s = Suspicion(reasons=["similar_text_burst"], notes=["3 texts"], detected_at=NOW)
+    assert s.reasons == ["similar_text_burst"]

@@ -19,9 +19,32 @@ def test_six_languages_and_neighbours(text, lang):
     assert detect_language(text) == lang
 
 
-@pytest.mark.parametrize("text", ["", "   ", "😡😡😡", "👍", "!!!", "12345", "ok"])
+@pytest.mark.parametrize("text", ["", "   ", "😡😡😡", "👍", "!!!", "12345", "Terrible", "Top!"])
 def test_unsure_is_und(text):
     assert detect_language(text) == "und"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("Não chegou", "pt"),
+        ("Gracias", "es"),
+        ("Consegna veloce", "it"),
+        ("Ужасно", "ru"),
+        ("عالی بود", "fa"),
+        ("Pessimo", "it"),
+        ("Muy bueno", "es"),
+        ("Bonjour, la livraison est en retard", "fr"),
+        ("Der Wasserkocher ist kaputt", "de"),
+    ],
+)
+def test_short_texts_and_other_languages(text, lang):
+    assert detect_language(text) == lang
+
+
+def test_emoji_and_punctuation_around_words_do_not_matter():
+    assert detect_language("😡😡 Péssimo atendimento, nunca mais compro!!! 👎") == "pt"
+    assert detect_language("⭐⭐⭐⭐⭐ خیلی خوب بود 👍") == "fa"
 
 
 def test_mixed_scripts_without_a_majority_are_und():

@@ -1,0 +1,146 @@
+"""Throughput and memory of the default sentiment model on 2,000 typical reviews.
+
+Reviews are drawn from the labelled datasets (pt, es, it, fa, ru; 400 each, 20–80 tokens,
+fixed seed), in random order. The naive baseline is a transformers ``feature-extraction``
+pipeline called one text at a time with the same weights (on a 200-text subset), run in the
+same process; the figure that matters is the ratio.
+
+    .venv/bin/python bench/sentiment.py [--datasets ../shared/datasets] [--n 2000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import resource
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from config.settings import load_settings  # noqa: E402
+from sentiment import default_encoder, default_weights  # noqa: E402
+from sentiment.finetuned import (  # noqa: E402
+    FineTunedSentimentModel,
+    bf16_is_fast,
+    resolve_precision,
+)
+
+
+def rss_mb() -> float:
+    """Current resident set size, from /proc (peak comes from getrusage)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def sample(datasets: Path, tokenizer: object, n: int) -> list[str]:
+    rng = random.Random(7)
+    per_lang = n // 5
+    texts: list[str] = []
+    for lang in ("pt", "es", "it", "fa", "ru"):
+        rows = [json.loads(line)["text"] for line in (datasets / lang / "train.jsonl").open()]
+        rng.shuffle(rows)
+        kept = []
+        for text in rows:
+            tokens = len(tokenizer(text)["input_ids"])  # type: ignore[operator]
+            if 20 <= tokens <= 80:
+                kept.append(text)
+            if len(kept) == per_lang:
+                break
+        texts += kept
+    rng.shuffle(texts)
+    return texts
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--datasets", default=str(ROOT.parent / "shared" / "datasets"))
+    parser.add_argument("--n", type=int, default=2000)
+    parser.add_argument("--baseline-n", type=int, default=200)
+    args = parser.parse_args()
+
+    import torch
+
+    torch.set_num_threads(2)
+    settings = load_settings(data_dir=ROOT / "var")
+    base = default_encoder(settings, print)
+    print(
+        f"python {sys.version.split()[0]}, torch {torch.__version__}, "
+        f"{torch.get_num_threads()} threads"
+    )
+    shipped = resolve_precision(settings.sentiment.precision)
+    precisions = [shipped] + [
+        p for p in ("fp32", "int8", "bf16") if p != shipped and (p != "bf16" or bf16_is_fast())
+    ]
+    if not bf16_is_fast():
+        print("bf16: skipped (this CPU has no native bf16; autocast would be emulated)")
+    results: dict[str, tuple[float, list[str]]] = {}
+    texts: list[str] = []
+    model = None
+    for precision in precisions:
+        before = rss_mb()
+        started = time.perf_counter()
+        model = FineTunedSentimentModel(base, default_weights(), batch_size=64, precision=precision)
+        load_s = time.perf_counter() - started
+        if not texts:
+            texts = sample(Path(args.datasets), model.tokenizer, args.n)
+            lengths = [len(model.tokenizer(t)["input_ids"]) for t in texts]
+            print(
+                f"{len(texts)} reviews, tokens mean {np.mean(lengths):.0f}, "
+                f"min {min(lengths)}, max {max(lengths)}, random order"
+            )
+        model.score_blocking(texts[:64])  # warm-up
+        started = time.perf_counter()
+        scores = model.score_blocking(texts)
+        elapsed = time.perf_counter() - started
+        results[precision] = (len(texts) / elapsed, [s.label.value for s in scores])
+        note = " (shipped default here)" if precision == shipped else ""
+        print(
+            f"{precision:5}{note}: load {load_s:4.1f}s, RSS {before:5.0f} → {rss_mb():5.0f} MB, "
+            f"{len(texts) / elapsed:7.1f} reviews/s, peak RSS so far {peak_mb():.0f} MB"
+        )
+    for precision in precisions[1:]:
+        agree = np.mean(
+            [a == b for a, b in zip(results[shipped][1], results[precision][1], strict=True)]
+        )
+        print(f"{shipped} and {precision} agree on {agree:.1%} of labels")
+    assert model is not None  # noqa: S101
+    model = FineTunedSentimentModel(base, default_weights(), precision="fp32")
+
+    from transformers import pipeline
+
+    extractor = pipeline(
+        "feature-extraction",
+        model=model.encoder,
+        tokenizer=model.tokenizer,
+        framework="pt",
+    )
+    head_w = model.head.weight.detach().numpy()
+    head_b = model.head.bias.detach().numpy()
+    subset = texts[: args.baseline_n]
+    started = time.perf_counter()
+    for text in subset:
+        hidden = np.asarray(extractor("query: " + text, truncation=True, max_length=256))[0]
+        _ = hidden.mean(axis=0) @ head_w.T + head_b
+    naive = len(subset) / (time.perf_counter() - started)
+    print(f"naive baseline (pipeline, one text at a time, fp32): {naive:7.1f} reviews/s")
+    print(
+        f"speed-up of the shipped path ({shipped}) over the baseline: "
+        f"{results[shipped][0] / naive:.1f}x"
+    )
+    print(f"peak RSS of the whole run: {peak_mb():.0f} MB")
+
+
+if __name__ == "__main__":
+    main()

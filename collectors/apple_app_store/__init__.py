@@ -1,0 +1,1 @@
+"""Apple App Store customer reviews from the public per-country RSS feed (JSON)."""

@@ -1,0 +1,1 @@
+"""Digikala product reviews (unofficial, read-only endpoint)."""

@@ -1,0 +1,1 @@
+"""Reviews imported from CSV or JSON-lines files exported by other tools."""

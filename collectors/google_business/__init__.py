@@ -1,0 +1,1 @@
+"""Google Business Profile reviews (My Business API v4)."""

@@ -1,0 +1,1 @@
+"""Google Places reviews: Places API (New) and the legacy Place Details API."""

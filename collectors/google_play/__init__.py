@@ -1,0 +1,1 @@
+"""Google Play Developer API reviews (``androidpublisher`` v3)."""

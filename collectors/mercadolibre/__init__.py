@@ -1,0 +1,1 @@
+"""Mercado Libre item reviews and seller questions (``api.mercadolibre.com``)."""

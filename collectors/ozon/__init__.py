@@ -1,0 +1,1 @@
+"""Ozon Seller API product reviews (``api-seller.ozon.ru``, Premium Plus only)."""

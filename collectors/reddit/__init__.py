@@ -1,0 +1,1 @@
+"""Reddit search (OAuth API): brand mentions in posts and comments."""

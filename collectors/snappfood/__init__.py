@@ -1,0 +1,1 @@
+"""SnappFood vendor comments (unofficial, read-only endpoint)."""

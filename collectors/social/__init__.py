@@ -1,0 +1,1 @@
+"""Helpers shared by the social-mention sources (Reddit, X, Telegram)."""

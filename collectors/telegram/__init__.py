@@ -1,0 +1,1 @@
+"""Telegram public channels, read from the web preview at ``t.me/s/<channel>``."""

@@ -1,0 +1,1 @@
+"""Trustpilot service reviews of a business unit (``api.trustpilot.com`` v1)."""

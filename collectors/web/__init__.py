@@ -1,0 +1,1 @@
+"""Reviews embedded in web pages as schema.org JSON-LD or microdata."""

@@ -1,0 +1,34 @@
+"""Ratings on any numeric scale → the 1..5 stars the Review model holds."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+
+def number(value: Any) -> float | None:
+    """A rating value as a float: numbers, ``"4"``, ``"4.5"``, ``"4,5"``; empty → None."""
+    if value is None or isinstance(value, bool) or value == "":
+        return None
+    if isinstance(value, int | float):
+        return float(value)
+    return float(str(value).strip().replace(",", "."))
+
+
+def scale_rating(value: Any, *, best: Any = 5, worst: Any = 1) -> int | None:
+    """``value`` on ``worst..best`` mapped linearly onto 1..5, rounded half up.
+
+    On a 1..10 scale this is ceil(v / 2): 1-2 → 1, 3-4 → 2, ... 9-10 → 5.
+    """
+    rating = number(value)
+    if rating is None:
+        return None
+    high = number(best) or 5.0
+    low = number(worst)
+    low = 1.0 if low is None else low
+    if high <= low:
+        raise ValueError(f"rating scale {low}..{high} is empty")
+    if not low <= rating <= high:
+        raise ValueError(f"rating {rating} is outside {low}..{high}")
+    stars = 1 + (rating - low) * 4 / (high - low)
+    return min(5, max(1, math.floor(stars + 0.5)))

@@ -1,0 +1,1 @@
+"""Wildberries seller feedbacks API (``feedbacks-api.wildberries.ru``)."""

@@ -1,0 +1,1 @@
+"""Yandex Market Partner API product reviews (``goods-feedback``)."""

@@ -1,0 +1,147 @@
+"""The model commands: ``classify``, ``eval`` and ``train``."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import sys
+from pathlib import Path
+from typing import TextIO, cast
+
+from config.settings import Settings
+from reputation.app import build_model, open_store
+from reputation.core.errors import ConfigError
+from reputation.core.protocols import SentimentModel
+from sentiment.data import Example
+
+
+def _say(message: str) -> None:
+    print(f"· {message}", file=sys.stderr, flush=True)
+
+
+def _open(
+    path: str | None, mode: str, default: TextIO
+) -> contextlib.AbstractContextManager[TextIO]:
+    if path is None:
+        return contextlib.nullcontext(default)
+    try:
+        handle = cast("TextIO", open(path, mode, encoding="utf-8", errors="replace"))  # noqa: SIM115 - with block
+    except OSError as exc:
+        raise ConfigError(f"cannot open {path}: {exc.strerror}") from exc
+    return handle
+
+
+async def _with_model(settings: Settings) -> SentimentModel:
+    return await asyncio.to_thread(build_model, settings, _say)
+
+
+def classify(settings: Settings, args: argparse.Namespace) -> int:
+    from sentiment.batch import classify_lines
+
+    if args.input and args.output and Path(args.input).resolve() == Path(args.output).resolve():
+        raise ConfigError("--input and --output are the same file; it would be overwritten")
+    if args.input is None:
+        # Undecodable bytes become U+FFFD on their line instead of stopping the whole run.
+        sys.stdin.reconfigure(errors="replace")  # type: ignore[union-attr]
+
+    async def run() -> tuple[int, int]:
+        model = await _with_model(settings)
+        try:
+            with (
+                _open(args.input, "r", sys.stdin) as src,
+                _open(args.output, "w", sys.stdout) as dst,
+            ):
+                return await classify_lines(model, src, dst, settings=settings, progress=sys.stderr)
+        finally:
+            await model.aclose()
+
+    done, errors = asyncio.run(run())
+    _say(f"classified {done} lines, {errors} errors")
+    return 0
+
+
+def evaluate(settings: Settings, args: argparse.Namespace) -> int:
+    from sentiment.batch import evaluate_files
+    from sentiment.metrics import table
+
+    files = [Path(f) for f in args.files]
+    missing = [str(f) for f in files if not f.is_file()]
+    if missing:
+        raise ConfigError(f"no such file: {', '.join(missing)}")
+    extra: list[Example] = []
+    if args.validation:
+        from sentiment.data import load_datasets, split
+
+        datasets = settings.sentiment.datasets_dir
+        if not datasets.is_dir():
+            raise ConfigError(f"sentiment.datasets_dir: {datasets} is not a directory")
+        extra = split(load_datasets(datasets))[1]
+    if not files and not extra:
+        raise ConfigError("give labelled JSON-lines files, or --validation")
+
+    async def run() -> dict[str, object]:
+        model = await _with_model(settings)
+        try:
+            results = await evaluate_files(model, files, extra=extra)
+        finally:
+            await model.aclose()
+        return {"model": model.name, "datasets": results}
+
+    outcome = asyncio.run(run())
+    results = outcome["datasets"]
+    assert isinstance(results, dict)  # noqa: S101 - built just above
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "model": outcome["model"],
+                    "datasets": {k: v.as_dict() for k, v in results.items()},
+                },
+                ensure_ascii=False,
+            )
+        )
+    else:
+        print(table(results))
+    return 0
+
+
+def train(settings: Settings, args: argparse.Namespace) -> int:
+    from sentiment import default_encoder
+    from sentiment.training import Recipe
+    from sentiment.training import train as run_training
+
+    datasets = Path(args.datasets) if args.datasets else settings.sentiment.datasets_dir
+    if not datasets.is_dir():
+        raise ConfigError(f"sentiment.datasets_dir: {datasets} is not a directory")
+    extra: list[Example] = []
+    if not args.no_overrides:
+        extra = asyncio.run(_overrides(settings))
+        _say(f"{len(extra)} label overrides from community managers")
+    base = default_encoder(settings, _say)
+    results = run_training(
+        base=base,
+        datasets=datasets,
+        out=Path(args.out),
+        recipe=Recipe(
+            epochs=args.epochs,
+            unfrozen_layers=args.layers,
+            cap_per_class=args.cap,
+            seed=args.seed,
+        ),
+        extra=extra,
+        limit=args.limit or None,
+        progress=_say,
+    )
+    _say(f"validation mean macro-F1 {sum(f.macro_f1 for f in results.values()) / len(results):.4f}")
+    _say(f"use it with: REPUTATION_SENTIMENT__WEIGHTS={args.out}")
+    return 0
+
+
+async def _overrides(settings: Settings) -> list[Example]:
+    async with open_store(settings, _say) as store:
+        return [
+            Example(text=text, label=label, dataset="overrides", lang=lang)
+            for text, label, lang in await store.reviews.label_overrides()
+        ]

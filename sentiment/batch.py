@@ -1,0 +1,131 @@
+"""JSON-lines tools behind ``reputation classify`` and ``reputation eval``."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any, TextIO
+
+from config.settings import Settings
+from reputation.core.models import review_text
+from reputation.core.protocols import SentimentModel
+from sentiment.data import Example, read_jsonl
+from sentiment.metrics import Figures, by_dataset
+from sentiment.rules import assess
+
+CHUNK = 512
+
+
+def _chunks(lines: Iterable[str], size: int) -> Iterator[list[str]]:
+    chunk: list[str] = []
+    for line in lines:
+        chunk.append(line)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _parse(line: str, number: int) -> tuple[dict[str, Any] | None, str | None]:
+    """The input object, or an error saying why the line cannot be classified."""
+    try:
+        row = json.loads(line)
+    except json.JSONDecodeError as exc:
+        return None, f"line {number}: not JSON: {exc.msg}"
+    if not isinstance(row, dict):
+        return None, f"line {number}: expected a JSON object"
+    text = row.get("text")
+    if text is not None and not isinstance(text, str):
+        return row, f"line {number}: text must be a string"
+    if text is None and row.get("rating") is None:
+        return row, f"line {number}: no text and no rating"
+    rating = row.get("rating")
+    numeric = isinstance(rating, int | float) and not isinstance(rating, bool)
+    if rating is not None and not (numeric and 1 <= rating <= 5):
+        return row, f"line {number}: rating must be a number from 1 to 5"
+    lang = row.get("lang")
+    if lang is not None and not isinstance(lang, str):
+        return row, f"line {number}: lang must be a string"
+    return row, None
+
+
+async def classify_lines(
+    model: SentimentModel,
+    lines: Iterable[str],
+    out: TextIO,
+    *,
+    settings: Settings,
+    progress: TextIO | None = None,
+) -> tuple[int, int]:
+    """Write one output line per input line, in order; return (classified, errors)."""
+    done = errors = 0
+    number = 0
+    started = time.monotonic()
+    threshold = settings.sentiment.negative_threshold
+    for chunk in _chunks(lines, CHUNK):
+        parsed: list[tuple[dict[str, Any] | None, str | None]] = []
+        for line in chunk:
+            number += 1
+            if not line.strip():
+                parsed.append((None, f"line {number}: empty line"))
+            else:
+                parsed.append(_parse(line, number))
+        texts = [
+            (i, review_text(row.get("title") or None, row.get("text") or ""))
+            for i, (row, err) in enumerate(parsed)
+            if err is None and row is not None and (row.get("text") or "").strip()
+        ]
+        scores = dict(
+            zip([i for i, _ in texts], await model.score([t for _, t in texts]), strict=True)
+        )
+        for i, (row, err) in enumerate(parsed):
+            if err is not None:
+                errors += 1
+                out.write(json.dumps({**(row or {}), "error": err}, ensure_ascii=False) + "\n")
+                continue
+            assert row is not None  # noqa: S101 - no error means a parsed object
+            rating = row.get("rating")
+            result = assess(
+                text=review_text(row.get("title") or None, row.get("text") or ""),
+                rating=round(rating) if rating is not None else None,
+                lang=row.get("lang") or None,
+                score=scores.get(i),
+                model=model.name,
+                negative_threshold=threshold,
+            )
+            row["sentiment"] = result.model_dump(
+                mode="json",
+                include={"label", "scores", "lang", "flag", "reasons", "topics", "severity"},
+            )
+            out.write(json.dumps(row, ensure_ascii=False) + "\n")
+            done += 1
+        out.flush()
+        if progress is not None and number >= 5 * CHUNK:
+            rate = number / max(1e-6, time.monotonic() - started)
+            progress.write(f"· {number} lines ({rate:.0f}/s)\n")
+    return done, errors
+
+
+async def evaluate_files(
+    model: SentimentModel,
+    files: Iterable[Path],
+    *,
+    extra: Iterable[Example] = (),
+    progress: TextIO = sys.stderr,
+) -> dict[str, Figures]:
+    """Per-dataset figures for labelled JSON-lines files (``text``, ``label``, ``dataset``)."""
+    examples = [ex for path in files for ex in read_jsonl(path, lang="und")] + list(extra)
+    examples = [ex for ex in examples if ex.text.strip()]
+    progress.write(f"· scoring {len(examples)} labelled texts\n")
+    predictions: list[str] = []
+    started = time.monotonic()
+    for start in range(0, len(examples), 1024):
+        batch = examples[start : start + 1024]
+        predictions += [s.label.value for s in await model.score([e.text for e in batch])]
+        rate = len(predictions) / max(1e-6, time.monotonic() - started)
+        progress.write(f"· {len(predictions)}/{len(examples)} ({rate:.0f}/s)\n")
+    return by_dataset([e.dataset for e in examples], [e.label for e in examples], predictions)

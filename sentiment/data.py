@@ -1,0 +1,104 @@
+"""Labelled data for training and evaluation: loading, and a deterministic stratified split."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from reputation.core.errors import ConfigError
+from reputation.core.models import Label, review_text
+
+LABELS = (Label.NEGATIVE.value, Label.NEUTRAL.value, Label.POSITIVE.value)
+
+
+@dataclass(frozen=True)
+class Example:
+    text: str
+    label: str
+    dataset: str
+    lang: str
+    rating: float | None = None
+
+
+def _example(row: dict[str, object], path: Path, lang: str) -> Example:
+    label = str(row["label"])
+    if label not in LABELS:
+        raise ValueError(f"label {label!r} is not one of {', '.join(LABELS)}")
+    rating = row.get("rating")
+    title = row.get("title")
+    return Example(
+        text=review_text(str(title) if title else None, str(row["text"])),
+        label=label,
+        dataset=str(row.get("dataset") or path.stem),
+        lang=str(row.get("lang") or lang),
+        rating=float(rating) if isinstance(rating, int | float) else None,
+    )
+
+
+def read_jsonl(path: Path, *, lang: str = "und") -> Iterator[Example]:
+    """Labelled JSON lines: ``text``, ``label``, optional ``title``, ``dataset``, ``rating``."""
+    with path.open(encoding="utf-8") as handle:
+        for number, line in enumerate(handle, 1):
+            if not line.strip():
+                continue
+            try:
+                yield _example(json.loads(line), path, lang)
+            except (ValueError, KeyError, TypeError, AttributeError) as exc:
+                raise ConfigError(f"{path}:{number}: not a labelled example: {exc}") from exc
+
+
+def load_datasets(root: Path) -> list[Example]:
+    """Every ``<lang>/train.jsonl`` under ``root``."""
+    files = sorted(root.glob("*/train.jsonl"))
+    if not files:
+        raise ConfigError(f"no <lang>/train.jsonl files under {root}")
+    return [ex for path in files for ex in read_jsonl(path, lang=path.parent.name)]
+
+
+def _rank(example: Example, seed: int) -> str:
+    # A hash, not random.shuffle: adding rows elsewhere never moves a row across the split.
+    return hashlib.sha256(f"{seed}\0{example.dataset}\0{example.text}".encode()).hexdigest()
+
+
+def split(
+    examples: Iterable[Example],
+    *,
+    seed: int = 13,
+    fraction: float = 0.1,
+    minimum: int = 300,
+    maximum: int = 2000,
+) -> tuple[list[Example], list[Example]]:
+    """Stratified by (dataset, label): a fixed share of each dataset goes to validation.
+
+    Small datasets give at least ``minimum`` rows (never more than 40% of them), large ones at
+    most ``maximum``, shared across labels in proportion.
+    """
+    groups: dict[str, dict[str, list[Example]]] = defaultdict(lambda: defaultdict(list))
+    for example in examples:
+        groups[example.dataset][example.label].append(example)
+    train: list[Example] = []
+    validation: list[Example] = []
+    for by_label in groups.values():
+        total = sum(len(rows) for rows in by_label.values())
+        size = min(maximum, max(int(total * fraction), min(minimum, int(total * 0.4))))
+        for rows in by_label.values():
+            ordered = sorted(rows, key=lambda ex: _rank(ex, seed))
+            take = round(size * len(rows) / total)
+            validation += ordered[:take]
+            train += ordered[take:]
+    return train, validation
+
+
+def cap(examples: Iterable[Example], per_class: int, *, seed: int = 13) -> list[Example]:
+    """At most ``per_class`` rows of each (dataset, label): the majorities stop dominating."""
+    groups: dict[tuple[str, str], list[Example]] = defaultdict(list)
+    for example in examples:
+        groups[(example.dataset, example.label)].append(example)
+    kept: list[Example] = []
+    for rows in groups.values():
+        kept += sorted(rows, key=lambda ex: _rank(ex, seed + 1))[:per_class]
+    return kept

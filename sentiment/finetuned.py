@@ -1,0 +1,172 @@
+"""The default sentiment model: the multilingual-e5-small encoder with its top layers
+fine-tuned and a linear head, both shipped as one compact delta file (fp16 safetensors).
+
+Loading: ``from_pretrained`` on the base encoder (a local directory or any hub id), then the
+delta's tensors replace the base's; every delta key must exist in the base with the same
+shape, or loading fails loudly. Inference is batched, length-bucketed, under
+``torch.inference_mode()``, in a one-worker executor so the event loop never blocks.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from reputation.core.errors import ModelError
+from reputation.core.protocols import TextScore
+from sentiment.calibration import apply_offsets
+from sentiment.hf import LABELS, ThreadedModel, quiet_transformers, text_scores
+from sentiment.language import detect_language
+
+FORMAT = "reputation-sentiment-delta/1"
+HEAD_PREFIX = "head."
+
+
+def read_delta(path: Path) -> tuple[dict[str, Any], dict[str, str]]:
+    """The tensors and metadata of a delta file."""
+    from safetensors import SafetensorError, safe_open
+
+    if not path.is_file():
+        raise ModelError(f"sentiment weights {path} not found")
+    try:
+        with safe_open(str(path), framework="pt") as handle:
+            metadata = dict(handle.metadata() or {})
+            tensors = {key: handle.get_tensor(key) for key in handle.keys()}  # noqa: SIM118
+    except (SafetensorError, OSError) as exc:
+        raise ModelError(f"sentiment weights {path} cannot be read: {exc}") from exc
+    if metadata.get("format") != FORMAT:
+        raise ModelError(f"{path} is not a {FORMAT} file")
+    return tensors, metadata
+
+
+class FineTunedSentimentModel(ThreadedModel):
+    """A :class:`~reputation.core.protocols.SentimentModel`: encoder + delta + linear head."""
+
+    def __init__(
+        self,
+        base: str,
+        delta: Path,
+        *,
+        revision: str | None = None,
+        max_length: int = 256,
+        batch_size: int = 32,
+        threads: int = 0,
+        precision: str = "auto",
+    ) -> None:
+        super().__init__()
+        import torch
+        from transformers import AutoModel, AutoTokenizer
+
+        quiet_transformers(threads)
+        tensors, metadata = read_delta(delta)
+        try:
+            self.tokenizer: Any = AutoTokenizer.from_pretrained(base, revision=revision)
+            self.encoder: Any = AutoModel.from_pretrained(base, revision=revision)
+        except (OSError, ValueError) as exc:
+            raise ModelError(f"cannot load encoder {base!r}: {exc}") from exc
+        head = {k[len(HEAD_PREFIX) :]: v for k, v in tensors.items() if k.startswith(HEAD_PREFIX)}
+        encoder_part = {k: v for k, v in tensors.items() if not k.startswith(HEAD_PREFIX)}
+        state = self.encoder.state_dict()
+        wrong = [k for k, v in encoder_part.items() if k not in state or state[k].shape != v.shape]
+        if wrong or set(head) != {"weight", "bias"}:
+            raise ModelError(f"{delta.name} does not fit encoder {base!r}: {wrong[:3] or 'head'}")
+        self.encoder.load_state_dict({k: v.float() for k, v in encoder_part.items()}, strict=False)
+        self.encoder.eval()
+        self.head = torch.nn.Linear(head["weight"].shape[1], head["weight"].shape[0])
+        self.head.load_state_dict({k: v.float() for k, v in head.items()})
+        self.head.eval()
+        self.offsets = _offsets(metadata.get("logit_offsets", "{}"), delta)
+        self._prefix = metadata.get("prefix", "query: ")
+        self._max_length = max_length
+        self._batch_size = batch_size
+        self.precision = resolve_precision(precision)
+        self.bf16 = self.precision == "bf16"
+        if self.precision == "int8":
+            self.encoder = _int8(self.encoder)
+        self.name = f"finetuned:{Path(base).name}+{delta.stem}@{self.precision}"
+        self.version = metadata.get("version", delta.stem)
+        self.metadata = metadata
+
+    def logits_blocking(self, texts: Sequence[str]) -> np.ndarray:
+        """(n, 3) logits in input order, with the per-language calibration offsets applied;
+        texts are bucketed by length to cut padding."""
+        import torch
+
+        out = np.zeros((len(texts), len(LABELS)), dtype=np.float32)
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        with torch.inference_mode(), torch.autocast("cpu", torch.bfloat16, enabled=self.bf16):
+            for start in range(0, len(order), self._batch_size):
+                idx = order[start : start + self._batch_size]
+                batch = self.tokenizer(
+                    [self._prefix + texts[i] for i in idx],
+                    padding=True,
+                    truncation=True,
+                    max_length=self._max_length,
+                    return_tensors="pt",
+                )
+                hidden = self.encoder(**batch).last_hidden_state.float()
+                mask = batch["attention_mask"].unsqueeze(-1).float()
+                pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1.0)
+                out[idx] = self.head(pooled).float().numpy()
+        if self.offsets:
+            out = apply_offsets(out, [detect_language(t) for t in texts], self.offsets)
+        return out
+
+    def score_blocking(self, texts: Sequence[str]) -> list[TextScore]:
+        if not texts:
+            return []
+        logits = self.logits_blocking(texts)
+        logits -= logits.max(axis=1, keepdims=True)
+        probs = np.exp(logits)
+        probs /= probs.sum(axis=1, keepdims=True)
+        return text_scores(probs)
+
+
+def _offsets(raw: str, path: Path) -> dict[str, list[float]]:
+    try:
+        offsets = {str(k): [float(x) for x in v] for k, v in json.loads(raw).items()}
+    except (ValueError, TypeError, AttributeError) as exc:
+        raise ModelError(f"{path.name}: bad logit_offsets metadata: {exc}") from exc
+    if not all(len(v) == len(LABELS) for v in offsets.values()):
+        raise ModelError(f"{path.name}: each logit offset must list one number per label")
+    return offsets
+
+
+def _int8(encoder: Any) -> Any:
+    """Dynamic int8 on every Linear: int8 weights, activations quantized per batch.
+
+    torch 2.13 (pinned) marks the eager API deprecated in favour of torchao; it still works
+    and needs no extra package, so the notice is silenced here, and only here."""
+    import warnings
+
+    import torch
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        warnings.simplefilter("ignore", UserWarning)
+        return torch.ao.quantization.quantize_dynamic(  # type: ignore[no-untyped-call]
+            encoder, {torch.nn.Linear}, dtype=torch.qint8
+        )
+
+
+def resolve_precision(precision: str) -> str:
+    """``auto`` → bf16 where the CPU computes it natively, else int8 (several times faster
+    than fp32 on AVX2 CPUs; its F1 is measured in BENCHMARKS.md)."""
+    if precision not in {"auto", "fp32", "bf16", "int8"}:
+        raise ModelError(f"sentiment.precision: {precision!r} is not auto, fp32, bf16 or int8")
+    if precision != "auto":
+        return precision
+    return "bf16" if bf16_is_fast() else "int8"
+
+
+def bf16_is_fast() -> bool:
+    """bf16 autocast pays off only where the CPU has native bf16 (AVX-512 BF16 / AMX)."""
+    try:
+        flags = Path("/proc/cpuinfo").read_text(encoding="utf-8")
+    except OSError:
+        return False
+    return "avx512_bf16" in flags or "amx_bf16" in flags

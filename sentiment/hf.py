@@ -1,0 +1,57 @@
+"""Shared pieces of every model that loads with ``from_pretrained``: quiet set-up, turning
+probabilities into scores, and running blocking inference off the event loop."""
+
+from __future__ import annotations
+
+import asyncio
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+
+from reputation.core.models import Label
+from reputation.core.protocols import TextScore
+
+LABELS = (Label.NEGATIVE, Label.NEUTRAL, Label.POSITIVE)
+
+
+def quiet_transformers(threads: int = 0) -> None:
+    """Silence load reports and progress bars (a service's logs are not a notebook), and set
+    torch's thread count when one is configured (0 keeps torch's default)."""
+    import torch
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.set_verbosity_error()
+    hf_logging.disable_progress_bar()
+    if threads > 0:
+        torch.set_num_threads(threads)
+
+
+def text_scores(probs: np.ndarray) -> list[TextScore]:
+    """One score per row of (n, 3) probabilities ordered negative, neutral, positive."""
+    return [
+        TextScore(
+            label=LABELS[int(row.argmax())],
+            scores={lbl.value: round(float(p), 4) for lbl, p in zip(LABELS, row, strict=True)},
+        )
+        for row in probs
+    ]
+
+
+class ThreadedModel(ABC):
+    """Runs :meth:`score_blocking` in one worker thread, so the event loop never blocks and
+    batches never compete with each other for the CPU."""
+
+    def __init__(self) -> None:
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sentiment")
+
+    @abstractmethod
+    def score_blocking(self, texts: Sequence[str]) -> list[TextScore]: ...
+
+    async def score(self, texts: Sequence[str]) -> list[TextScore]:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._executor, self.score_blocking, list(texts))
+
+    async def aclose(self) -> None:
+        self._executor.shutdown(wait=True)

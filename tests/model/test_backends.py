@@ -1,0 +1,144 @@
+"""The from_pretrained loading paths: a hub-style sequence classifier, and delta checks."""
+
+import asyncio
+import shutil
+from pathlib import Path
+
+import pytest
+import torch
+
+from config.settings import load_settings
+from reputation.core.errors import ConfigError, ModelError
+from sentiment import build_model, default_encoder
+from sentiment.classifier import label_indices
+from sentiment.finetuned import FineTunedSentimentModel
+
+pytestmark = pytest.mark.model
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def encoder_dir():
+    return default_encoder(load_settings(data_dir=ROOT / "var"), lambda _: None)
+
+
+@pytest.fixture(scope="module")
+def tiny_classifier(encoder_dir, tmp_path_factory):
+    """A small random BertForSequenceClassification saved like a hub checkpoint."""
+    from transformers import BertConfig, BertForSequenceClassification
+
+    out = tmp_path_factory.mktemp("tiny-classifier")
+    config = BertConfig(
+        vocab_size=250002,
+        hidden_size=32,
+        num_hidden_layers=1,
+        num_attention_heads=2,
+        intermediate_size=64,
+        id2label={0: "LABEL_0", 1: "LABEL_1", 2: "LABEL_2"},
+        label2id={"LABEL_0": 0, "LABEL_1": 1, "LABEL_2": 2},
+    )
+    torch.manual_seed(0)
+    BertForSequenceClassification(config).save_pretrained(out)
+    for name in ("tokenizer.json", "tokenizer_config.json"):
+        shutil.copy(Path(encoder_dir) / name, out / name)
+    return out
+
+
+def test_transformers_backend_loads_a_classifier_directory(clean_env, tiny_classifier):
+    settings = load_settings(
+        sentiment={
+            "backend": "transformers",
+            "model": str(tiny_classifier),
+            "label_map": {"LABEL_0": "negative", "LABEL_1": "neutral", "LABEL_2": "positive"},
+        }
+    )
+    model = build_model(settings, progress=lambda _: None)
+    try:
+        scores = asyncio.run(model.score(["Péssimo", "Ótimo produto", "Нормально"]))
+    finally:
+        asyncio.run(model.aclose())
+    assert len(scores) == 3
+    for score in scores:
+        assert set(score.scores) == {"negative", "neutral", "positive"}
+        assert abs(sum(score.scores.values()) - 1) < 1e-3
+    assert model.name == f"transformers:{tiny_classifier}"
+
+
+def test_unmapped_labels_are_a_config_error():
+    with pytest.raises(ConfigError, match="label_map"):
+        label_indices({0: "LABEL_0", 1: "LABEL_1", 2: "LABEL_2"}, {})
+    assert label_indices({0: "Negative", 1: "Neutral", 2: "Positive"}, {}) == [0, 1, 2]
+    assert label_indices(
+        {0: "pos", 1: "neg", 2: "neu"}, {"pos": "positive", "neg": "negative", "neu": "neutral"}
+    ) == [1, 2, 0]
+
+
+def test_a_delta_that_does_not_fit_the_encoder_is_refused(tmp_path, tiny_classifier):
+    from sentiment import default_weights
+
+    with pytest.raises(ModelError, match="does not fit"):
+        FineTunedSentimentModel(str(tiny_classifier), default_weights())
+    bogus = tmp_path / "bogus.safetensors"
+    bogus.write_bytes(b"not a safetensors file")
+    with pytest.raises(ModelError, match="cannot be read"):
+        FineTunedSentimentModel(str(tiny_classifier), bogus)
+
+
+def test_unknown_backend_lists_the_available_ones(clean_env):
+    with pytest.raises(ConfigError, match="available: finetuned, prototype, transformers"):
+        build_model(load_settings(sentiment={"backend": "magic"}))
+
+
+def _with_metadata(tmp_path, **changes):
+    from safetensors import safe_open
+    from safetensors.torch import save_file
+
+    from sentiment import default_weights
+
+    with safe_open(str(default_weights()), framework="pt") as handle:
+        metadata = dict(handle.metadata())
+        tensors = {key: handle.get_tensor(key) for key in handle.keys()}  # noqa: SIM118
+    metadata.update(changes)
+    out = tmp_path / "variant.safetensors"
+    save_file(tensors, str(out), metadata=metadata)
+    return out
+
+
+def test_language_offsets_move_only_that_language(tmp_path, encoder_dir):
+    texts = ["Adorei, chegou rápido e é lindo", "Me encantó, excelente servicio"]
+    plain = FineTunedSentimentModel(encoder_dir, _with_metadata(tmp_path, logit_offsets="{}"))
+    shifted = FineTunedSentimentModel(
+        encoder_dir, _with_metadata(tmp_path, logit_offsets='{"pt": [9.0, 0.0, 0.0]}')
+    )
+    before = plain.logits_blocking(texts)
+    after = shifted.logits_blocking(texts)
+    assert after[0][0] == pytest.approx(before[0][0] + 9.0, abs=1e-3)  # Portuguese moved
+    assert after[1] == pytest.approx(before[1], abs=1e-3)  # Spanish untouched
+    assert shifted.score_blocking(texts)[0].label.value == "negative"
+
+
+def test_malformed_offsets_are_refused(tmp_path, encoder_dir):
+    with pytest.raises(ModelError, match="logit offset"):
+        FineTunedSentimentModel(encoder_dir, _with_metadata(tmp_path, logit_offsets='{"pt": [1]}'))
+
+
+def test_int8_mostly_agrees_with_fp32(encoder_dir):
+    from sentiment import default_weights
+
+    texts = [t for pair in _PAIRS for t in pair]
+    fp32 = FineTunedSentimentModel(encoder_dir, default_weights(), precision="fp32")
+    int8 = FineTunedSentimentModel(encoder_dir, default_weights(), precision="int8")
+    assert int8.name.endswith("@int8")
+    a = [s.label for s in fp32.score_blocking(texts)]
+    b = [s.label for s in int8.score_blocking(texts)]
+    assert sum(x == y for x, y in zip(a, b, strict=True)) >= len(texts) - 1
+
+
+_PAIRS = [
+    ("Produto chegou quebrado e ninguém responde, péssimo", "Amei, chegou rápido e é lindo"),
+    ("Pésimo servicio, el pedido nunca llegó", "Excelente, me encantó"),
+    ("Prodotto rotto e assistenza inesistente", "Ottimo acquisto, consigliato"),
+    ("Ужасно, товар сломан, деньги не вернули", "Отличный магазин, всё понравилось"),
+    ("خیلی بد بود، غذا سرد و دیر رسید", "عالی بود، خیلی ممنون از پیک"),
+]

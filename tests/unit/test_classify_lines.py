@@ -1,0 +1,60 @@
+import io
+import json
+
+from config.settings import Settings
+from sentiment.batch import classify_lines
+from tests.fakes import FakeSentimentModel
+
+KEYS = {"label", "scores", "lang", "flag", "reasons", "topics", "severity"}
+
+
+async def run(lines):
+    out = io.StringIO()
+    model = FakeSentimentModel()
+    counts = await classify_lines(model, lines, out, settings=Settings())
+    return [json.loads(line) for line in out.getvalue().splitlines()], counts, model
+
+
+async def test_every_line_answers_in_order_keeping_its_keys():
+    lines = [
+        json.dumps({"id": "a", "text": "Produto ótimo, excelente!", "rating": 5}),
+        json.dumps({"id": "b", "text": "Очень плохое качество, верните деньги", "extra": [1]}),
+        json.dumps({"id": "c", "text": ""}),
+        "not json",
+        json.dumps(["a", "list"]),
+        json.dumps({"id": "f", "rating": 9, "text": "x"}),
+        json.dumps({"id": "g", "rating": 1}),
+        "",
+    ]
+    out, (done, errors), model = await run(lines)
+    assert len(out) == len(lines)
+    assert [o.get("id") for o in out] == ["a", "b", "c", None, None, "f", "g", None]
+    assert (done, errors) == (4, 4)
+    assert out[0]["sentiment"]["label"] == "positive"
+    assert set(out[0]["sentiment"]) == KEYS
+    assert set(out[0]["sentiment"]["scores"]) == {"negative", "neutral", "positive"}
+    assert out[1]["extra"] == [1]
+    assert out[1]["sentiment"]["lang"] == "ru"
+    assert out[1]["sentiment"]["flag"]
+    assert "refund" in out[1]["sentiment"]["topics"]
+    assert out[2]["sentiment"]["label"] == "neutral"
+    assert not out[2]["sentiment"]["flag"]
+    assert "not JSON" in out[3]["error"]
+    assert "JSON object" in out[4]["error"]
+    assert "rating" in out[5]["error"]
+    assert out[6]["sentiment"]["reasons"] == ["low_rating"]
+    assert "empty" in out[7]["error"]
+    assert model.calls == [["Produto ótimo, excelente!", "Очень плохое качество, верните деньги"]]
+
+
+async def test_given_language_is_kept():
+    out, _, _ = await run([json.dumps({"text": "ok ok", "lang": "es"})])
+    assert out[0]["sentiment"]["lang"] == "es"
+
+
+async def test_large_input_is_streamed_in_chunks():
+    lines = [json.dumps({"i": i, "text": f"broken item {i}"}) for i in range(1300)]
+    out, (done, _), model = await run(lines)
+    assert done == 1300
+    assert [o["i"] for o in out] == list(range(1300))
+    assert len(model.calls) == 3

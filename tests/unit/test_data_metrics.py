@@ -1,0 +1,92 @@
+import json
+
+import pytest
+
+from reputation.core.errors import ConfigError
+from sentiment.data import Example, cap, read_jsonl, split
+from sentiment.metrics import by_dataset, figures
+
+
+def examples(dataset, counts):
+    return [
+        Example(f"{dataset} {label} {i}", label, dataset, "pt")
+        for label, n in counts.items()
+        for i in range(n)
+    ]
+
+
+def test_split_is_stratified_deterministic_and_disjoint():
+    rows = examples("big", {"negative": 3000, "neutral": 1000, "positive": 6000})
+    rows += examples("small", {"negative": 50, "positive": 350})
+    train, val = split(rows, seed=13)
+    _, again_val = split(list(reversed(rows)), seed=13)
+    assert {e.text for e in val} == {e.text for e in again_val}
+    assert not {e.text for e in train} & {e.text for e in val}
+    assert len(train) + len(val) == len(rows)
+    big = [e for e in val if e.dataset == "big"]
+    assert len(big) == 1000
+    assert sum(e.label == "negative" for e in big) == 300  # proportions kept
+    small = [e for e in val if e.dataset == "small"]
+    assert len(small) == 160  # the floor (300) is capped at 40% of a small set
+    assert split(rows, seed=14)[1] != val
+
+
+def test_cap_limits_each_dataset_label():
+    rows = examples("big", {"negative": 50, "positive": 500})
+    kept = cap(rows, 100)
+    assert sum(e.label == "positive" for e in kept) == 100
+    assert sum(e.label == "negative" for e in kept) == 50
+
+
+def test_read_jsonl_uses_title_and_rejects_bad_labels(tmp_path):
+    path = tmp_path / "x.jsonl"
+    path.write_text(
+        json.dumps(
+            {
+                "text": "veio quebrado",
+                "title": "Ruim",
+                "label": "negative",
+                "dataset": "b2w",
+                "rating": 1,
+            }
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    (row,) = read_jsonl(path, lang="pt")
+    assert (row.text, row.dataset, row.lang, row.rating) == (
+        "Ruim\nveio quebrado",
+        "b2w",
+        "pt",
+        1.0,
+    )
+    path.write_text('{"text": "x", "label": "angry"}\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"x\.jsonl:1"):
+        list(read_jsonl(path))
+
+
+def test_figures_three_class():
+    gold = ["negative", "negative", "neutral", "positive"]
+    pred = ["negative", "positive", "neutral", "positive"]
+    f = figures(gold, pred)
+    assert f.accuracy == 0.75
+    assert f.negative_precision == 1.0
+    assert f.negative_recall == 0.5
+    assert f.negative_f1 == pytest.approx(2 / 3)
+    assert f.macro_f1 == pytest.approx((2 / 3 + 1 + 2 / 3) / 3)
+    assert not f.binary
+
+
+def test_binary_datasets_count_neutral_as_positive():
+    f = figures(["negative", "positive"], ["negative", "neutral"])
+    assert f.binary
+    assert f.accuracy == 1.0
+    assert f.macro_f1 == 1.0
+
+
+def test_by_dataset_groups():
+    results = by_dataset(
+        ["a", "b", "a"], ["negative", "positive", "positive"], ["negative", "positive", "negative"]
+    )
+    assert results["a"].n == 2
+    assert results["b"].accuracy == 1.0
