@@ -78,7 +78,7 @@ class SentimentSettings(_Section):
     precision: str = Field(
         default="auto",
         pattern=r"^(auto|fp32|bf16|int8)$",
-        description="auto = bf16 where the CPU has native bf16, else int8 (dynamic); "
+        description="auto = bf16 where the CPU has native bf16, else fp32; "
         "fp32, bf16 or int8 to force one",
     )
     negative_threshold: float = Field(default=0.5, gt=0, lt=1)

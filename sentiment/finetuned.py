@@ -154,13 +154,14 @@ def _int8(encoder: Any) -> Any:
 
 
 def resolve_precision(precision: str) -> str:
-    """``auto`` → bf16 where the CPU computes it natively, else int8 (several times faster
-    than fp32 on AVX2 CPUs; its F1 is measured in BENCHMARKS.md)."""
+    """``auto`` → bf16 where the CPU computes it natively, else fp32. Dynamic int8 is
+    available but not the default: on an AVX2 CPU it was barely faster and changed 11% of
+    labels (BENCHMARKS.md)."""
     if precision not in {"auto", "fp32", "bf16", "int8"}:
         raise ModelError(f"sentiment.precision: {precision!r} is not auto, fp32, bf16 or int8")
     if precision != "auto":
         return precision
-    return "bf16" if bf16_is_fast() else "int8"
+    return "bf16" if bf16_is_fast() else "fp32"
 
 
 def bf16_is_fast() -> bool:
