@@ -31,6 +31,7 @@ from reputation.storage.documents import new_review_doc, review_id, stored_revie
 # Fields a source may change without the author editing the content.
 _MUTABLE = ("author", "url", "lang", "reply", "brand", "location", "kind", "updated_at")
 _DUPLICATE_KEY = 11000
+_LOOKUP_CHUNK = 50
 
 
 @dataclass
@@ -179,8 +180,12 @@ class ReviewRepository:
             "case_ref": 0,
         }
         found: dict[tuple[str, str], dict[str, Any]] = {}
-        async for doc in self._reviews.find({"_id": {"$in": ids}}, projection):
-            found[(doc["source"], doc["external_id"])] = doc
+        # Short $in lists: the embedded server's cost grows with the list length squared
+        # (1,000 ids: 2.5 s; 20 lists of 50: 0.26 s); a real mongod is indifferent.
+        for start in range(0, len(ids), _LOOKUP_CHUNK):
+            chunk = ids[start : start + _LOOKUP_CHUNK]
+            async for doc in self._reviews.find({"_id": {"$in": chunk}}, projection):
+                found[(doc["source"], doc["external_id"])] = doc
         return found
 
     async def get(self, source: str, external_id: str) -> StoredReview | None:
