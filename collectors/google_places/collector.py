@@ -51,10 +51,7 @@ class GooglePlacesCollector(Collector):
             if INVALID_KEY in str(exc):
                 raise SourceAuthError(str(exc)) from None
             raise
-        try:
-            parsed = places.parse(payload, location)
-        except ValueError as exc:
-            raise MalformedPayloadError(f"{self.name}: {exc}", raw=dump(payload)) from None
+        parsed = self.parse_page(payload, location)
         yield Page(parsed.items, parsed.rejects, resume=None)
 
 

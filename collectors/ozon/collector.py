@@ -54,10 +54,7 @@ class OzonCollector(Collector):
             payload = await self.http.send_json(
                 "POST", f"{self.url}/v1/review/list", body, headers=headers
             )
-            try:
-                parsed = oz.parse(payload, location)
-            except ValueError as exc:  # kept for quarantine, not lost in a traceback
-                raise MalformedPayloadError(f"ozon: {exc}", raw=dump(payload)) from None
+            parsed = self.parse_page(payload, location)
             items = parsed.items
             if self.option("replies", True):
                 items = await self._with_replies(items, oz.commented_ids(payload), headers)

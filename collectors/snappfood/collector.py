@@ -13,8 +13,8 @@ from datetime import datetime
 from typing import Any, ClassVar
 
 from collectors import register
-from collectors._http import MalformedPayloadError, SourceHttp
-from collectors.base import Collector, Page, Parsed, dump, older_than
+from collectors._http import SourceHttp
+from collectors.base import Collector, Page, Parsed, older_than
 from collectors.snappfood import parse as sf
 from config.settings import CollectorSettings
 from reputation.core.errors import ConfigError
@@ -70,10 +70,7 @@ class SnappFoodCollector(Collector):
                 "UDID": self._udid,
             }
             payload = await self.http.get_json(url, params=params)
-            try:
-                parsed = sf.parse(payload, location)
-            except ValueError as exc:
-                raise MalformedPayloadError(f"snappfood: {exc}", raw=dump(payload)) from None
+            parsed = self.parse_page(payload, location)
             empty = not (parsed.items or parsed.rejects)
             following = None if empty else str(page + 1)
             yield Page(parsed.items, parsed.rejects, resume=following)

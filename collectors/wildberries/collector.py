@@ -13,8 +13,7 @@ from datetime import datetime
 from typing import Any, ClassVar
 
 from collectors import register
-from collectors._http import MalformedPayloadError
-from collectors.base import Collector, Page, Parsed, dump, older_than
+from collectors.base import Collector, Page, Parsed, older_than
 from collectors.wildberries import parse as wb
 from reputation.core.errors import FatalSourceError
 
@@ -62,10 +61,7 @@ class WildberriesCollector(Collector):
                 payload = await self.http.get_json(url, params=params, headers=headers)
                 if isinstance(payload, dict) and payload.get("error"):
                     raise FatalSourceError(f"wildberries: {wb.error_text(payload)}")
-                try:
-                    parsed = wb.parse(payload, location)
-                except ValueError as exc:  # kept for quarantine, not lost in a traceback
-                    raise MalformedPayloadError(f"wildberries: {exc}", raw=dump(payload)) from None
+                parsed = self.parse_page(payload, location)
                 skip += take
                 done = len(wb.feedbacks(payload)) < take or older_than(parsed.items, since)
                 if not done:

@@ -14,8 +14,7 @@ from typing import Any, ClassVar
 from urllib.parse import quote
 
 from collectors import register
-from collectors._http import MalformedPayloadError
-from collectors.base import Collector, Page, Parsed, dump, older_than
+from collectors.base import Collector, Page, Parsed, older_than
 from collectors.yandex_market import parse as ym
 from reputation.core.errors import FatalSourceError
 
@@ -62,10 +61,7 @@ class YandexMarketCollector(Collector):
             )
             if isinstance(payload, dict) and payload.get("status") == "ERROR":
                 raise FatalSourceError(f"yandex_market: {ym.errors(payload)}")
-            try:
-                parsed = ym.parse(payload, location)
-            except ValueError as exc:  # kept for quarantine, not lost in a traceback
-                raise MalformedPayloadError(f"yandex_market: {exc}", raw=dump(payload)) from None
+            parsed = self.parse_page(payload, location)
             token = ym.next_token(payload) or ""
             yield Page(parsed.items, parsed.rejects, resume=f"{start} {token}" if token else None)
             if not token or older_than(parsed.items, since):
