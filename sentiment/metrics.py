@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
-LABELS = ("negative", "neutral", "positive")
+from sentiment.data import LABELS
 
 
 @dataclass(frozen=True)

@@ -21,8 +21,7 @@ from reputation.core.errors import ModelError
 from reputation.core.models import Label
 from reputation.core.protocols import TextScore
 from sentiment.encoder import Encoder
-
-LABELS = (Label.NEGATIVE, Label.NEUTRAL, Label.POSITIVE)
+from sentiment.hf import LABELS
 
 
 def load_prototypes(path: Path | None = None) -> list[tuple[Label, str]]:
