@@ -8,7 +8,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 MODEL  := var/models/multilingual-e5-small/.converted
 
-.PHONY: all setup demo test lint typecheck check
+.PHONY: all setup browser demo test lint typecheck check
 
 all: demo
 
@@ -29,7 +29,24 @@ $(MODEL): $(STAMP)
 	@echo "==> preparing the default sentiment model and checking the embedded MongoDB server"
 	$(BIN)/reputation setup
 
-setup: $(STAMP) $(MODEL)
+# Debian's Chromium and ChromeDriver for the browser test (tests/browser): installed once,
+# as root, through apt; never downloaded by a Python package at run time. Without root or
+# apt-get this only prints a notice, and the browser test skips saying why.
+browser:
+	@if [ -x /usr/bin/chromium ]; then \
+		: ; \
+	elif [ "$$(id -u)" != 0 ]; then \
+		echo "==> NOTICE: /usr/bin/chromium is missing and this is not root; the browser test will skip" \
+		     "(as root: apt-get install chromium chromium-driver)"; \
+	elif ! command -v apt-get >/dev/null 2>&1; then \
+		echo "==> NOTICE: /usr/bin/chromium is missing and apt-get is not available; the browser test will skip"; \
+	else \
+		echo "==> installing Chromium and ChromeDriver (Debian packages) for the browser test"; \
+		DEBIAN_FRONTEND=noninteractive apt-get update -q && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends chromium chromium-driver; \
+	fi
+
+setup: $(STAMP) $(MODEL) browser
 
 demo: setup
 	$(BIN)/reputation demo

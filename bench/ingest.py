@@ -7,7 +7,8 @@ measures in one process:
 * bulk: ``ReviewRepository.upsert_many`` in batches of --batch (what the collectors do);
 * re-ingest: the same N again (the idempotent second collection: nothing new);
 * naive: one review at a time — ``find_one`` then ``insert_one`` or ``replace_one`` — on a
-  subset of --naive reviews (its rate does not depend on N), each in a fresh database.
+  subset of --naive reviews (its rate does not depend on N), in a fresh database with the
+  same indexes (it writes no events or revisions: the baseline is favoured, not the bulk).
 
     .venv/bin/python bench/ingest.py [--n 50000] [--batch 1000] [--naive 2000] [--uri URI]
 """
@@ -148,6 +149,9 @@ async def run(uri: str, n: int, batch: int, naive_n: int) -> None:
     print(f"{n} reviews generated; bulk batches of {batch}; naive subset {naive_n}")
     store = await Store.connect(uri, f"bench_{uuid.uuid4().hex[:8]}")
     try:
+        for name in ("reviews", "events"):
+            keys = [dict(ix["key"]) async for ix in store.db[name].list_indexes()]
+            print(f"indexes on {name} ({len(keys)}): " + ", ".join(map(str, keys)))
         seconds = await bulk(store, items, batch)
         bulk_rate = n / seconds
         print(f"bulk upsert      : {n:>6} in {seconds:6.2f}s = {bulk_rate:8.0f} reviews/s")

@@ -47,13 +47,14 @@ def build(
     """A collector wired to its own rate-limited, retrying HTTP client."""
     cls = source(name)
     token = config.token.get_secret_value() if config.token else ""
+    reply_token = config.reply_token.get_secret_value() if config.reply_token else ""
     http = SourceHttp(
         session,
         source=name,
         rate=config.rate_per_s or cls.rate_per_s,
         policy=policy,
         timeout=config.timeout_s,
-        secrets=[token],
+        secrets=[token, reply_token],
     )
     return cls(config=config, http=http)
 

@@ -138,6 +138,11 @@ class Collector(ABC):
     # reviews removed at the source); feeds and searches that only show recent items do not.
     full_scan: ClassVar[bool] = True
     needs_ids: ClassVar[bool] = True
+    # Sources with a reply API define ``async def reply(location, external_id, text)``
+    # (see reputation.core.protocols.Replier). Whether posting again replaces the reply at
+    # the source; where it would add a second one or fail (Ozon comments, X posts,
+    # answers), a second post is refused.
+    reply_editable: ClassVar[bool] = True
 
     def __init__(self, *, config: CollectorSettings, http: SourceHttp) -> None:
         self.config = config
@@ -160,6 +165,13 @@ class Collector(ABC):
                 f"{self.name.upper()}__TOKEN"
             )
         return token.get_secret_value()
+
+    def reply_secret(self) -> str:
+        """The credential for posting replies: ``reply_token`` when set, else ``token``."""
+        token = self.config.reply_token
+        if token is not None and token.get_secret_value():
+            return token.get_secret_value()
+        return self.secret()
 
     def option(self, key: str, default: Any = None) -> Any:
         return self.config.options.get(key, default)

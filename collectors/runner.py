@@ -16,6 +16,7 @@ from collectors.base import Collector
 from reputation.core.errors import ReputationError, SourceAuthError, StorageError
 from reputation.core.models import Review
 from reputation.storage.mongo import Store
+from responders.approval import confirm_posted
 
 log = logging.getLogger(__name__)
 Progress = Callable[[str], None]
@@ -30,6 +31,7 @@ class SourceReport:
     quarantined: int = 0
     pages: int = 0
     removed: int = 0
+    confirmed: int = 0  # our posted replies the source now shows
     error: str | None = None
     skipped: str | None = None
 
@@ -41,6 +43,8 @@ class SourceReport:
             f"{self.quarantined} quarantined, {self.removed} marked removed at source "
             f"({self.pages} pages)"
         )
+        if self.confirmed:
+            text += f", {self.confirmed} posted replies confirmed"
         return f"{text}; ERROR {self.error}" if self.error else text
 
 
@@ -76,9 +80,12 @@ async def collect_source(
     since: datetime | None = None,
     explicit: bool = False,
     progress: Progress = print,
+    stop: asyncio.Event | None = None,
 ) -> SourceReport:
     """One source, every location. Auth failures disable the source until its credential
-    changes (or it is named explicitly); other errors end this run of this source only."""
+    changes (or it is named explicitly); other errors end this run of this source only.
+    When ``stop`` is set (the service is shutting down), the run ends after the page in
+    hand is stored and its cursor advanced; the next run resumes from there."""
     report = SourceReport(collector.name)
     current = fingerprint(collector)
     disabled = await store.cursors.disabled(collector.name)
@@ -87,7 +94,9 @@ async def collect_source(
         return report
     try:
         for location in collector.locations():
-            await _collect_location(collector, store, location, since, report, progress)
+            if stop is not None and stop.is_set():
+                break
+            await _collect_location(collector, store, location, since, report, progress, stop)
     except SourceAuthError as exc:
         report.error = str(exc)
         await store.cursors.set_disabled(collector.name, str(exc), current)
@@ -114,6 +123,7 @@ async def _collect_location(
     since: datetime | None,
     report: SourceReport,
     progress: Progress,
+    stop: asyncio.Event | None = None,
 ) -> None:
     name = collector.name
     state = await store.cursors.get(name, location)
@@ -131,6 +141,7 @@ async def _collect_location(
     async for page in collector.pages(location, resume=resume, since=floor):
         items = [_with_defaults(r, collector, location) for r in page.items]
         result = await store.reviews.upsert_many(items)
+        report.confirmed += await confirm_posted(store, items)
         for reject in page.rejects:
             await store.quarantine.add(name, reject.raw, reject.reason)
         newest = max((r.last_changed_at for r in items), default=None)
@@ -149,7 +160,7 @@ async def _collect_location(
         progress(f"· {name}{where}: page {pages}, {len(items)} items, {len(page.rejects)} bad")
         if page.resume is None:
             break
-        if pages >= collector.config.max_pages:
+        if pages >= collector.config.max_pages or (stop is not None and stop.is_set()):
             seen = None  # the rest waits for the next run; the scan is not complete
             capped = True
             break

@@ -31,9 +31,12 @@ ENV_ALIASES: dict[str, tuple[str, ...]] = {
     "REPUTATION_MONGO_URI": ("mongo", "uri"),
     "SLACK_BOT_TOKEN": ("slack", "bot_token"),
     "REPUTATION_SLACK_BASE_URL": ("slack", "base_url"),
+    "SLACK_SIGNING_SECRET": ("slack", "signing_secret"),
 }
 # Settings that must never come from the (committed, shared) TOML file.
-SECRET_PATHS: frozenset[tuple[str, ...]] = frozenset({("mongo", "uri"), ("slack", "bot_token")})
+SECRET_PATHS: frozenset[tuple[str, ...]] = frozenset(
+    {("mongo", "uri"), ("slack", "bot_token"), ("slack", "signing_secret")}
+)
 
 
 class _Section(BaseModel):
@@ -103,6 +106,21 @@ class SlackSettings(_Section):
     )
     channel: str = "#reputation-alerts"
     timeout_s: float = Field(default=10.0, gt=0)
+    signing_secret: SecretStr | None = Field(
+        default=None, description="verifies Slack's button clicks; from SLACK_SIGNING_SECRET"
+    )
+    approvers: list[str] = Field(
+        default_factory=list,
+        description="Slack user ids whose buttons count (approve, assign, resolve); "
+        "empty = anyone in the workspace",
+    )
+    digest_low: bool = Field(
+        default=False,
+        description="hold low-severity new-case alerts for one digest message per channel",
+    )
+    digest_interval_hours: float = Field(
+        default=24.0, gt=0, description="at most one low-severity digest per channel this often"
+    )
 
     @field_validator("base_url")
     @classmethod
@@ -130,6 +148,11 @@ class CollectorSettings(_Section):
     base_url: str | None = Field(default=None, description="tests and proxies")
     token: SecretStr | None = Field(
         default=None, description="from REPUTATION_COLLECTORS__<SOURCE>__TOKEN, never TOML"
+    )
+    reply_token: SecretStr | None = Field(
+        default=None,
+        description="a separate credential for posting replies (Trustpilot: a business "
+        "user's OAuth token), from REPUTATION_COLLECTORS__<SOURCE>__REPLY_TOKEN; unset = token",
     )
     brand: str | None = None
     accept_unofficial: bool = Field(
@@ -163,6 +186,31 @@ class BrandSettings(_Section):
     )
 
 
+class WebSettings(_Section):
+    base_url: str | None = Field(
+        default=None, description="the web app, for links to an item's page (Slack's Edit)"
+    )
+    # The web app (reputation/web): sessions, cookies, links.
+    session_hours: float = Field(default=12.0, gt=0, le=24 * 30, description="sign-in lifetime")
+    cookie_secure: bool | None = Field(
+        default=None,
+        description="Secure cookies; unset = when base_url is https or the request is HTTPS",
+    )
+    trust_forwarded_proto: bool = Field(
+        default=False, description="behind a proxy: believe X-Forwarded-Proto: https"
+    )
+    slack_workspace_url: str | None = Field(
+        default=None, description="e.g. https://aurora.slack.com, for links to a case's thread"
+    )
+
+    @field_validator("base_url", "slack_workspace_url")
+    @classmethod
+    def _http_url(cls, value: str | None) -> str | None:
+        if value is not None and urlsplit(value).scheme not in {"http", "https"}:
+            raise ValueError("must be an http(s) URL")
+        return value.rstrip("/") if value else value
+
+
 class SlaSettings(_Section):
     """Hours from detection to the public reply, by severity, and to private contact."""
 
@@ -170,6 +218,9 @@ class SlaSettings(_Section):
         default_factory=lambda: {"critical": 1.0, "high": 4.0, "medium": 24.0, "low": 72.0}
     )
     private_contact_hours: float = Field(default=72, gt=0)
+    follow_up_hours: float = Field(
+        default=48, ge=0, description="remind the owners this long after resolution; 0 = never"
+    )
 
     @field_validator("reply_hours")
     @classmethod
@@ -252,6 +303,57 @@ class RoutingSettings(_Section):
         return _check_mentions(value)
 
 
+class SpikeSettings(_Section):
+    """``[spike]``: a crisis alert when a brand's negative volume on one source jumps."""
+
+    enabled: bool = True
+    window_hours: float = Field(default=1.0, gt=0, le=24, description="the recent window")
+    baseline_days: float = Field(default=7.0, gt=0, le=90, description="the trailing baseline")
+    stdevs: float = Field(default=3.0, ge=0, description="k in mean + k·stdev")
+    min_count: int = Field(default=5, ge=1, description="never a spike below this many")
+    cooldown_hours: float = Field(
+        default=6.0, ge=0, description="no second alert for the same brand and source sooner"
+    )
+    channel: str | None = Field(
+        default=None, pattern=_CHANNEL, description="default: routing.default_channel"
+    )
+    mention: list[str] = Field(default_factory=list, description="default: routing.default_mention")
+
+    @field_validator("mention")
+    @classmethod
+    def _mentions(cls, value: list[str]) -> list[str]:
+        return _check_mentions(value)
+
+
+class ServeSettings(_Section):
+    """``[serve]``: the web endpoint of ``reputation serve`` and how it stops."""
+
+    host: str = "127.0.0.1"
+    port: int = Field(default=8080, ge=0, le=65535, description="0 picks a free port")
+    shutdown_grace_seconds: float = Field(
+        default=30.0, gt=0, description="on SIGTERM, how long running jobs get to finish"
+    )
+
+
+class SchedulerSettings(_Section):
+    """``[scheduler]``: how often ``reputation serve`` runs each job (collection runs every
+    ``collectors.<source>.interval_minutes``)."""
+
+    classify_seconds: float = Field(default=60.0, gt=0, description="classify + respond")
+    outbox_seconds: float = Field(default=15.0, gt=0, description="send queued alerts")
+    checks_seconds: float = Field(default=300.0, gt=0, description="SLA, digest and spikes")
+    inbox_sync_seconds: float = Field(
+        default=60.0, gt=0, description="bring the inbox read model up to date"
+    )
+    snapshot_hour: int = Field(default=2, ge=0, le=23, description="daily trends, UTC hour")
+    lease_seconds: float = Field(
+        default=120.0, ge=1, description="a dead process's jobs move to another after this"
+    )
+    jitter_seconds: float = Field(
+        default=5.0, ge=0, description="random delay per run (at most a fifth of the interval)"
+    )
+
+
 class Settings(BaseSettings):
     """Everything the service can be configured with. Build it with :func:`load_settings`."""
 
@@ -268,9 +370,13 @@ class Settings(BaseSettings):
     embedded: EmbeddedMongoSettings = Field(default_factory=EmbeddedMongoSettings)
     sentiment: SentimentSettings = Field(default_factory=SentimentSettings)
     slack: SlackSettings = Field(default_factory=SlackSettings)
+    web: WebSettings = Field(default_factory=WebSettings)
     brand: BrandSettings = Field(default_factory=BrandSettings)
     sla: SlaSettings = Field(default_factory=SlaSettings)
     routing: RoutingSettings = Field(default_factory=RoutingSettings)
+    spike: SpikeSettings = Field(default_factory=SpikeSettings)
+    serve: ServeSettings = Field(default_factory=ServeSettings)
+    scheduler: SchedulerSettings = Field(default_factory=SchedulerSettings)
     brands: dict[str, BrandSettings] = Field(
         default_factory=dict, description="per-brand overrides keyed by brand name"
     )
@@ -362,7 +468,7 @@ def _read_toml(path: Path) -> dict[str, Any]:
         if (
             key_path in SECRET_PATHS
             or key_path[-2:] == ("slack", "bot_token")
-            or (key_path[:1] == ("collectors",) and key_path[-1:] == ("token",))
+            or (key_path[:1] == ("collectors",) and key_path[-1] in {"token", "reply_token"})
         ):
             env = next((n for n, p in ENV_ALIASES.items() if p == key_path), "the environment")
             raise ConfigError(

@@ -142,6 +142,24 @@ def _parser() -> argparse.ArgumentParser:
     )
     flush.add_argument("--json", action="store_true", help="print the counts as one JSON object")
 
+    sla = commands.add_parser(
+        "sla",
+        help="deadlines, follow-ups, the low-severity digest and negative spikes",
+        description="Checks that queue alerts into the outbox; `reputation alerts flush` "
+        "sends them.",
+    )
+    sla_actions = sla.add_subparsers(dest="sla_command", metavar="ACTION", required=True)
+    sla_check = sla_actions.add_parser(
+        "check",
+        help="run the SLA, digest and spike checks once and print counts",
+        description="Escalate cases past their public-reply or private-contact deadline "
+        "(once each, in the case's thread, mentioning the owners) and store the breach on "
+        "the case; queue follow-up reminders for cases resolved sla.follow_up_hours ago; "
+        "queue each channel's low-severity digest when due (slack.digest_low); alert once "
+        "per negative spike ([spike]). Running it again queues nothing new.",
+    )
+    sla_check.add_argument("--json", action="store_true", help="print the counts as JSON")
+
     drafting = commands.add_parser(
         "draft",
         help="draft public replies for normalised reviews (JSON lines)",
@@ -156,6 +174,18 @@ def _parser() -> argparse.ArgumentParser:
     drafting.add_argument(
         "--brand", metavar="NAME", help="reply as this configured brand (default: each line's)"
     )
+
+    from reputation import approval_commands
+
+    approval_commands.add_parsers(commands)
+
+    from reputation import user_commands
+
+    user_commands.add_parsers(commands)
+
+    from reputation import serve_commands
+
+    serve_commands.add_parser(commands)
 
     commands.add_parser(
         "setup",
@@ -186,6 +216,24 @@ def main(argv: Sequence[str] | None = None) -> int:
             from reputation import draft_commands
 
             return draft_commands.draft(settings, args)
+        elif args.command == "sla":
+            from reputation import sla_commands
+
+            return sla_commands.check(settings, args)
+        elif args.command in {"drafts", "slack"}:
+            from reputation import approval_commands
+
+            if args.command == "slack":
+                return approval_commands.serve(settings, args)
+            return approval_commands.drafts(settings, args)
+        elif args.command == "serve":
+            from reputation import serve_commands
+
+            return serve_commands.serve(settings, args)
+        elif args.command == "users":
+            from reputation import user_commands
+
+            return user_commands.users(settings, args)
         elif args.command == "alerts":
             from reputation import alert_commands
 

@@ -52,6 +52,35 @@ def safe_link(url: str | None) -> str | None:
     return escape_mrkdwn(url).replace("|", "%7C")
 
 
+# The buttons' action ids, handled by responders/slack_actions.py.
+APPROVE, EDIT, ASSIGN, RESOLVE = "approve_draft", "edit_draft", "assign_case", "resolve_case"
+
+
+def _button(label: str, action_id: str, value: str, style: str | None = None) -> dict[str, Any]:
+    button: dict[str, Any] = {
+        "type": "button",
+        "text": {"type": "plain_text", "text": label, "emoji": False},
+        "action_id": action_id,
+        "value": value,
+    }
+    if style:
+        button["style"] = style
+    return button
+
+
+def action_buttons(case: Case, draft: Draft | None) -> dict[str, Any]:
+    """Approve / Edit (the draft shown, by its id: ``RP-7K2Q:<hash>``), Assign / Resolve (the
+    case, by its reference)."""
+    elements = []
+    if draft is not None:
+        elements += [
+            _button("Approve", APPROVE, draft.id, "primary"),
+            _button("Edit", EDIT, draft.id),
+        ]
+    elements += [_button("Assign to me", ASSIGN, case.ref), _button("Resolve", RESOLVE, case.ref)]
+    return {"type": "actions", "block_id": f"case:{case.ref}", "elements": elements}
+
+
 def alert_payload(
     review: Review, sentiment: Sentiment, case: Case, draft: Draft | None, *, channel: str
 ) -> dict[str, Any]:
@@ -83,6 +112,7 @@ def alert_payload(
             {"type": "section", "text": _mrkdwn(f"*Draft reply* {approval}")},
             {"type": "section", "text": _plain(draft.text)},
         ]
+    blocks.append(action_buttons(case, draft))
     summary = (
         f"{sentiment.severity.value.upper()} {review.kind.value} "
         f"({_stars(review.rating)}) on {_short(review.source, 40)} — case {case.ref}"

@@ -15,7 +15,16 @@ from datetime import datetime
 from typing import Any
 
 from config.settings import RouteRule, RoutingSettings, Settings
-from reputation.core.models import Alert, AlertKind, Case, Draft, Review, Sentiment, Severity
+from reputation.core.models import (
+    Alert,
+    AlertKind,
+    AlertStatus,
+    Case,
+    Draft,
+    Review,
+    Sentiment,
+    Severity,
+)
 from responders.blocks import alert_payload, escape_mrkdwn
 
 
@@ -32,8 +41,12 @@ class Route:
 class Router:
     """Applies the routing rules in order; the first match wins."""
 
-    def __init__(self, routing: RoutingSettings, *, default_channel: str) -> None:
+    def __init__(
+        self, routing: RoutingSettings, *, default_channel: str, digest_low: bool = False
+    ) -> None:
         self._routing = routing
+        # Low-severity news waits for the channel's digest (responders/digest.py).
+        self.digest_low = digest_low
         self._default = Route(
             team=routing.default_team,
             channel=routing.default_channel or default_channel,
@@ -42,7 +55,16 @@ class Router:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Router:
-        return cls(settings.routing, default_channel=settings.slack.channel)
+        return cls(
+            settings.routing,
+            default_channel=settings.slack.channel,
+            digest_low=settings.slack.digest_low,
+        )
+
+    @property
+    def default(self) -> Route:
+        """The route of cases no rule matches (and of alerts about no single case)."""
+        return self._default
 
     def route(self, review: Review, sentiment: Sentiment) -> Route:
         for number, rule in enumerate(self._routing.rules, 1):
@@ -125,7 +147,8 @@ def case_alert(
 
     A new case gets a top-level message mentioning its owners; a severity escalation gets a
     thread reply mentioning them again (once per severity); an edit that produced a new draft
-    gets a quiet thread reply (once per content version).
+    gets a quiet thread reply (once per content version). With ``slack.digest_low``, a low
+    case's new-case and update alerts are held for the channel's digest instead.
     """
     channel = case.slack_channel or route.channel
     if created:
@@ -140,6 +163,8 @@ def case_alert(
     else:
         return None
     payload = alert_payload(review, sentiment, case, draft, channel=channel)
+    quiet = kind in (AlertKind.NEW_CASE, AlertKind.UPDATE)
+    held = router.digest_low and quiet and sentiment.severity is Severity.LOW
     return Alert(
         case_ref=case.ref,
         kind=kind.value,
@@ -147,5 +172,6 @@ def case_alert(
         channel=channel,
         severity=sentiment.severity,
         payload=addressed(payload, mention=mention, note=note),
+        status=AlertStatus.HELD if held else AlertStatus.PENDING,
         created_at=now,
     )

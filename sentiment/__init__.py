@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import cast
 
 from config.settings import Settings
 from reputation.core.errors import ConfigError
@@ -99,7 +100,14 @@ FACTORIES: dict[str, Callable[[Settings, Progress], SentimentModel]] = {
 
 
 def build_model(settings: Settings, progress: Progress = print) -> SentimentModel:
-    """Build the configured sentiment model; unknown names list the available ones."""
+    """Build the configured sentiment model; unknown names list the available ones.
+
+    A backend written ``package.module:factory`` names a model of your own: a callable
+    ``(settings, progress) -> SentimentModel`` imported on use (the two-process service test
+    runs ``reputation serve`` with ``tests.service_kit:keyword_model`` this way).
+    """
+    if ":" in settings.sentiment.backend:
+        return _plugin(settings.sentiment.backend)(settings, progress)
     try:
         factory = FACTORIES[settings.sentiment.backend]
     except KeyError:
@@ -108,3 +116,16 @@ def build_model(settings: Settings, progress: Progress = print) -> SentimentMode
             f"available: {', '.join(sorted(FACTORIES))}"
         ) from None
     return factory(settings, progress)
+
+
+def _plugin(spec: str) -> Callable[[Settings, Progress], SentimentModel]:
+    import importlib
+
+    module_name, _, attr = spec.partition(":")
+    try:
+        factory = getattr(importlib.import_module(module_name), attr)
+    except (ImportError, AttributeError) as exc:
+        raise ConfigError(f"sentiment.backend: cannot load {spec!r}: {exc}") from None
+    if not callable(factory):
+        raise ConfigError(f"sentiment.backend: {spec!r} is not callable")
+    return cast("Callable[[Settings, Progress], SentimentModel]", factory)

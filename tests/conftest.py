@@ -53,3 +53,15 @@ def clean_env(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
 @pytest.fixture
 def settings(clean_env: pytest.MonkeyPatch, tmp_path: Path) -> Settings:
     return load_settings(data_dir=tmp_path)
+
+
+@pytest.fixture
+async def web(store: Store, settings: Settings) -> AsyncIterator[object]:
+    """Web app clients over the test's store (tests/web_kit.py)."""
+    from tests.web_kit import Web
+
+    kit = Web(store, settings)
+    try:
+        yield kit
+    finally:
+        await kit.close()

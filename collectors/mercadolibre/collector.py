@@ -57,6 +57,7 @@ class MercadoLibreCollector(_MercadoLibre):
 @register
 class MercadoLibreQuestionsCollector(_MercadoLibre):
     name = "mercadolibre_questions"
+    reply_editable: ClassVar[bool] = False  # a question is answered once
     # With option ``seller_id`` and no ids, every question to the seller is collected.
     needs_ids: ClassVar[bool] = False
 

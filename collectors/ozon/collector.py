@@ -27,6 +27,7 @@ class OzonCollector(Collector):
     name = "ozon"
     base_url = "https://api-seller.ozon.ru"
     needs_ids: ClassVar[bool] = False
+    reply_editable: ClassVar[bool] = False  # a comment cannot be edited, only deleted
 
     @staticmethod
     def parse(payload: Any, location: str = "") -> Parsed:

@@ -43,13 +43,13 @@ class TrustpilotCollector(Collector):
             page = int(cursor)
 
     async def reply(self, location: str, external_id: str, text: str) -> None:
-        # The private API wants a business user's OAuth token and, per the docs, the id of
-        # the business user who signs the reply.
+        # The private API wants a business user's OAuth token (``reply_token``; the read
+        # API key is no use here) and, per the docs, the id of the business user who signs.
         body: dict[str, Any] = {"message": text}
         author = self.option("author_business_user_id")
         if author:
             body["authorBusinessUserId"] = str(author)
         url = f"{self.url}/private/reviews/{quote(external_id, safe='')}/reply"
         await self.http.send_json(
-            "POST", url, body, headers={"Authorization": f"Bearer {self.secret()}"}
+            "POST", url, body, headers={"Authorization": f"Bearer {self.reply_secret()}"}
         )

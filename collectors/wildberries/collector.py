@@ -23,6 +23,7 @@ MAX_TAKE = 5000  # documented maximum of ``take``
 @register
 class WildberriesCollector(Collector):
     name = "wildberries"
+    reply_editable: ClassVar[bool] = False  # reply() only creates (editing is PATCH)
     base_url = "https://feedbacks-api.wildberries.ru"
     rate_per_s: ClassVar[float | None] = 3.0  # documented: about 3 requests per second
     full_scan: ClassVar[bool] = False  # archived feedbacks are not in this list

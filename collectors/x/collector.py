@@ -18,6 +18,7 @@ TWEET_FIELDS = "created_at,lang,author_id,public_metrics,conversation_id"
 @register
 class XCollector(Collector):
     name = "x"
+    reply_editable: ClassVar[bool] = False  # a second reply is another post
     base_url = "https://api.twitter.com/2"
     # Recent search allows 450 requests per 15 minutes per app (lower on the Basic tier:
     # set rate_per_s in the config).

@@ -25,6 +25,7 @@ WINDOW = timedelta(days=180)  # the longest dateTimeFrom..dateTimeTo interval ac
 @register
 class YandexMarketCollector(Collector):
     name = "yandex_market"
+    reply_editable: ClassVar[bool] = False  # without a comment id, a new comment
     base_url = "https://api.partner.market.yandex.ru"
     rate_per_s: ClassVar[float | None] = 1000 / 3600  # 1,000 requests per hour
     full_scan: ClassVar[bool] = False

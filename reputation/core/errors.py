@@ -9,6 +9,7 @@
     │   └── SkippableRecordError    one malformed record: quarantine it, keep the rest
     ├── StorageError                MongoDB unreachable, or the embedded server cannot start
     ├── ModelError                  the sentiment model cannot be loaded or run
+    ├── ApprovalError               a draft cannot move that way (tell the person why)
     └── NotifyError                 an alert could not be delivered (it stays in the outbox)
 
 Third-party exceptions are translated at package boundaries with ``raise ... from exc``.
@@ -55,6 +56,11 @@ class StorageError(ReputationError):
 
 class ModelError(ReputationError):
     """The sentiment model cannot be loaded or run."""
+
+
+class ApprovalError(ReputationError):
+    """A draft cannot be approved, edited, discarded or posted as asked (already approved,
+    needs a person, not editable at the source...); nothing changed."""
 
 
 class NotifyError(ReputationError):

@@ -198,6 +198,35 @@ class Case(_Model):
     team: str | None = None
     slack_channel: str | None = None
     slack_thread_ts: str | None = None
+    # SLA bookkeeping (storage/cases.py, responders/sla.py). ``*_within_sla`` is None until
+    # known: True when done by the deadline, False when late or found overdue.
+    replied_at: UtcDatetime | None = None
+    private_contact_at: UtcDatetime | None = None
+    resolved_at: UtcDatetime | None = None
+    replied_within_sla: bool | None = None
+    private_contact_within_sla: bool | None = None
+    reply_breached_at: UtcDatetime | None = None  # when the overdue escalation was queued
+    private_contact_breached_at: UtcDatetime | None = None
+    follow_up_queued_at: UtcDatetime | None = None  # the "was it solved?" reminder
+
+
+class DraftStatus(StrEnum):
+    """drafted → approved → posted → confirmed (seen at the source); or discarded.
+    An edit of an approved draft takes it back to drafted: the new text needs approval."""
+
+    DRAFTED = "drafted"
+    APPROVED = "approved"
+    POSTED = "posted"
+    CONFIRMED = "confirmed"
+    DISCARDED = "discarded"
+
+
+class DraftEdit(_Model):
+    """A person's new text for a draft; earlier texts stay (the draft's ``text`` never changes)."""
+
+    text: str
+    by: str
+    at: UtcDatetime
 
 
 class Draft(_Model):
@@ -206,25 +235,56 @@ class Draft(_Model):
     case_ref: str
     source: str
     external_id: str
-    text: str
+    text: str  # as drafted; edits are appended to ``edits``, so no text is ever lost
     lang: str
     private_channel: str
     needs_approval: bool
-    status: str = "drafted"
+    status: DraftStatus = DraftStatus.DRAFTED
     content_hash: str
     created_at: UtcDatetime
+    # "reply" answers a flagged item's case; "thanks" thanks a positive review (no case: its
+    # reference is ``TY-…``, see responders/thanks.py).
+    kind: str = "reply"
+    # Approval and posting (responders/approval.py); every change is also an event.
+    edits: list[DraftEdit] = Field(default_factory=list)
+    approved_by: str | None = None
+    approved_at: UtcDatetime | None = None
+    posted_by: str | None = None
+    posted_at: UtcDatetime | None = None
+    post_attempts: int = 0
+    last_error: str | None = None
+    posting_until: UtcDatetime | None = None  # a poster's claim, so one post goes out
+    confirmed_at: UtcDatetime | None = None
+    discarded_by: str | None = None
+    discarded_at: UtcDatetime | None = None
+
+    @property
+    def id(self) -> str:
+        """The draft's reference: its case and the review content it answers."""
+        return f"{self.case_ref}:{self.content_hash}"
+
+    @property
+    def current_text(self) -> str:
+        """What would be posted: the latest edit, else the text as drafted."""
+        return self.edits[-1].text if self.edits else self.text
 
 
 class AlertStatus(StrEnum):
     PENDING = "pending"
     SENDING = "sending"  # claimed by a worker until ``lease_until``; then claimable again
     SENT = "sent"
+    HELD = "held"  # low severity, waiting for the channel's digest (responders/digest.py)
+    DIGESTED = "digested"  # delivered as a line of the digest named in ``digest``
 
 
 class AlertKind(StrEnum):
     NEW_CASE = "new_case"  # the top-level message that starts the case's thread
     UPDATE = "update"  # the review was edited: a new draft
     ESCALATION = "escalation"  # the case's severity went up
+    OVERDUE = "overdue"  # an SLA deadline passed (dedupe: reply / private_contact)
+    FOLLOW_UP = "follow_up"  # the case was resolved a while ago: was the problem solved?
+    DIGEST = "digest"  # one message listing a channel's held low-severity cases
+    SPIKE = "spike"  # negative volume far above its baseline for a brand and source
 
 
 class Alert(_Model):
@@ -249,6 +309,7 @@ class Alert(_Model):
     worker: str | None = None
     claim: str | None = None  # token of the current claim; only its holder may mark the alert
     thread_ts: str | None = None  # the thread it was posted in, if any
+    digest: str | None = None  # the digest alert that carried this held alert
 
 
 class Event(_Model):

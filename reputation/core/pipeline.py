@@ -6,6 +6,7 @@ by the next one, and running twice does nothing new the second time.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from collections.abc import Callable, Iterable
@@ -22,6 +23,8 @@ from reputation.core.models import (
     Label,
     Review,
     ReviewStatus,
+    Sentiment,
+    Severity,
     StoredReview,
     utcnow,
 )
@@ -31,6 +34,7 @@ from responders.drafts import needs_approval as approval_needed
 from responders.outbox import Outbox
 from responders.routing import Router, case_alert
 from responders.suspicion import check_stored
+from responders.thanks import thanks_ref, wants_thanks
 from sentiment.rules import assess
 
 if TYPE_CHECKING:
@@ -59,6 +63,8 @@ class RunReport:
     alerts_queued: int = 0
     alerts_sent: int = 0
     alerts_failed: int = 0
+    thanks_drafted: int = 0
+    suspicious: int = 0
     errors: list[str] = field(default_factory=list)
 
 
@@ -129,10 +135,15 @@ class Pipeline:
         )
         return result
 
-    async def classify_pending(self, report: RunReport, *, batch_size: int = 256) -> None:
-        """Score every review whose current content has no sentiment yet."""
+    async def classify_pending(
+        self, report: RunReport, *, batch_size: int = 256, stop: asyncio.Event | None = None
+    ) -> None:
+        """Score every review whose current content has no sentiment yet (with ``stop``:
+        until it is set, finishing the batch in hand)."""
         threshold = self.settings.sentiment.negative_threshold
-        while pending := await self.store.reviews.pending_classification(batch_size):
+        while not _stopped(stop) and (
+            pending := await self.store.reviews.pending_classification(batch_size)
+        ):
             texts = [r.full_text for r in pending]
             with_text = [i for i, t in enumerate(texts) if t.strip()]
             scores = await self.model.score([texts[i] for i in with_text])
@@ -153,22 +164,47 @@ class Pipeline:
                 )
                 for i, review in enumerate(pending)
             ]
-            saved = await self.store.reviews.save_sentiments(results)
+            # Every review goes through the response step: flagged ones get a case and a
+            # reply, the others the suspicion checks and (if the brand wants) a thank-you.
+            saved = await self.store.reviews.save_sentiments(
+                results, also_respond=[r.key for r, s in results if not s.flag]
+            )
             report.classified += saved
             report.flagged += sum(1 for _, s in results if s.flag)
+            # Saving a sentiment changes what the inbox shows (a flagged item joins it before
+            # its case opens; an edited one is re-assessed): the event tells the inbox's sync.
+            await self.store.events.append_for_reviews(
+                "flagged",
+                [
+                    (r.key, {"hash": s.content_hash, "severity": s.severity.value})
+                    for r, s in results
+                    if s.flag
+                ],
+            )
             self.progress(f"classified {report.classified} texts")
             if saved == 0:
                 break  # every one was edited meanwhile; the next run picks them up
 
-    async def respond(self, report: RunReport, *, batch_size: int = 256) -> None:
-        """Open a case, write a draft and queue an alert for each flagged review."""
-        while pending := await self.store.reviews.pending_response(batch_size):
+    async def respond(
+        self, report: RunReport, *, batch_size: int = 256, stop: asyncio.Event | None = None
+    ) -> None:
+        """Open a case, write a draft and queue an alert for each flagged review; check the
+        others for suspicious patterns and thank positive ones when the brand wants it.
+        With ``stop``: until it is set, finishing the review in hand."""
+        while not _stopped(stop) and (
+            pending := await self.store.reviews.pending_response(batch_size)
+        ):
             for review in pending:
+                if _stopped(stop):
+                    return
                 await self._respond_to(review, report)
 
     async def _respond_to(self, review: StoredReview, report: RunReport) -> None:
         sentiment = review.sentiment
         assert sentiment is not None  # noqa: S101 - pending_response implies classified
+        if not sentiment.flag:
+            await self._respond_unflagged(review, sentiment, report)
+            return
         brand = self.settings.brand_for(review.brand)
         now = utcnow()
         sla = self.settings.sla
@@ -239,6 +275,55 @@ class Pipeline:
         )
         await self.store.reviews.responded(review.source, review.external_id, review.content_hash)
 
+    async def _respond_unflagged(
+        self, review: StoredReview, sentiment: Sentiment, report: RunReport
+    ) -> None:
+        """A suspicious item is labelled for a human and never thanked automatically; a
+        positive review of a brand with ``thank_positive`` gets a thank-you draft."""
+        suspicion = await check_stored(self.store.reviews, review)
+        report.suspicious += int(suspicion is not None)
+        brand = self.settings.brand_for(review.brand)
+        if suspicion is None and wants_thanks(review, sentiment, brand):
+            ref = thanks_ref(review.source, review.external_id)
+            # The drafter reads a case for its seed and placeholders; a thank-you has none,
+            # so a stand-in carries the TY- reference (model_copy skips the RP- pattern).
+            now = utcnow()
+            case = Case(
+                ref="RP-0000",
+                source=review.source,
+                external_id=review.external_id,
+                brand=review.brand,
+                lang=sentiment.lang,
+                severity=Severity.LOW,
+                created_at=now,
+                reply_due_at=now,
+                private_contact_due_at=now,
+            ).model_copy(update={"ref": ref})
+            recent = await self.store.drafts.recent_wordings(brand.name, limit=50)
+            text = self.drafter.draft(review.as_review(), sentiment, case, brand, avoid=recent)
+            _, drafted = await self.store.drafts.add_if_absent(
+                Draft(
+                    case_ref=ref,
+                    kind="thanks",
+                    source=review.source,
+                    external_id=review.external_id,
+                    text=text.text,
+                    lang=text.lang,
+                    private_channel=text.private_channel,
+                    needs_approval=approval_needed(Severity.LOW, brand, suspicious=False),
+                    content_hash=review.content_hash,
+                    created_at=now,
+                ),
+                brand=brand.name,
+                wording=wording(text.text, case_ref=ref, name=first_name(review.author)),
+            )
+            report.drafts_created += int(drafted)
+            report.thanks_drafted += int(drafted)
+            await self.store.reviews.set_status(
+                review.source, review.external_id, ReviewStatus.DRAFTED, only_from=AUTOMATIC
+            )
+        await self.store.reviews.responded(review.source, review.external_id, review.content_hash)
+
     async def deliver(self, report: RunReport, *, limit: int = 500) -> None:
         """Send what the outbox holds (responders/outbox.py); failures stay pending.
 
@@ -250,6 +335,10 @@ class Pipeline:
         report.alerts_sent += flushed.sent
         report.alerts_failed += flushed.failed
         report.errors += flushed.errors
+
+
+def _stopped(stop: asyncio.Event | None) -> bool:
+    return stop is not None and stop.is_set()
 
 
 def _reason(exc: ValidationError) -> str:

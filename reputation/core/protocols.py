@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from config.settings import BrandSettings
 from reputation.core.models import Alert, Case, Label, Review, Sentiment
@@ -65,4 +65,13 @@ class Notifier(Protocol):
 
     async def send(self, alert: Alert) -> str:
         """Deliver the alert; raise NotifyError when it could not be delivered."""
+        ...
+
+
+@runtime_checkable
+class Replier(Protocol):
+    """Posts the brand's public reply at the source (a collector with a reply API)."""
+
+    async def reply(self, location: str, external_id: str, text: str) -> None:
+        """Post ``text`` as the reply to the review; raise a SourceError on failure."""
         ...

@@ -21,6 +21,9 @@ from reputation.storage.documents import from_doc, to_doc
 _PENDING = AlertStatus.PENDING.value
 _SENDING = AlertStatus.SENDING.value
 _SENT = AlertStatus.SENT.value
+_HELD = AlertStatus.HELD.value
+# Waiting for a worker; held alerts wait for their digest instead, digested ones are done.
+_UNSENT = [_PENDING, _SENDING]
 _ORDER = [("created_at", ASCENDING), ("_id", ASCENDING)]
 _RELEASED = {"lease_until": None, "worker": None, "claim": None}
 
@@ -183,7 +186,7 @@ class AlertRepository:
         doc = await self._alerts.find_one(
             {
                 "case_ref": alert.case_ref,
-                "status": {"$ne": _SENT},
+                "status": {"$in": _UNSENT},
                 "$or": [
                     {"created_at": {"$lt": alert.created_at}},
                     {"created_at": alert.created_at, "_id": {"$lt": self.alert_id(alert)}},
@@ -266,4 +269,53 @@ class AlertRepository:
         return int(await self._alerts.count_documents(query))
 
     async def count_unsent(self) -> int:
-        return int(await self._alerts.count_documents({"status": {"$ne": _SENT}}))
+        """Alerts a flush should still send (held ones wait for their digest)."""
+        return int(await self._alerts.count_documents({"status": {"$in": _UNSENT}}))
+
+    # --- the low-severity digest (responders/digest.py) -----------------------------------
+
+    async def held_channels(self) -> dict[str, datetime]:
+        """Channels with held alerts, and when the oldest of them was queued."""
+        cursor = self._alerts.aggregate(
+            [
+                {"$match": {"status": _HELD}},
+                {"$group": {"_id": "$channel", "oldest": {"$min": "$created_at"}}},
+            ]
+        )
+        return {str(doc["_id"]): doc["oldest"] async for doc in cursor}
+
+    async def held(self, channel: str, *, limit: int = 1000) -> list[Alert]:
+        """The channel's held alerts, oldest first."""
+        cursor = self._alerts.find({"status": _HELD, "channel": channel}).sort(_ORDER)
+        return [from_doc(Alert, d) async for d in cursor.limit(limit)]
+
+    async def mark_digested(self, alerts: list[Alert], digest: Alert) -> int:
+        """Held alerts carried by ``digest``: never sent on their own. Returns how many."""
+        digest_id = self.alert_id(digest)
+        ids = [self.alert_id(a) for a in alerts]
+        result = await self._alerts.update_many(
+            {"_id": {"$in": ids}, "status": _HELD},
+            {"$set": {"status": AlertStatus.DIGESTED.value, "digest": digest_id}},
+        )
+        events = [
+            to_doc(
+                Event(
+                    entity="case",
+                    key=a.case_ref,
+                    type="alert_digested",
+                    at=digest.created_at,
+                    data={"alert": self.alert_id(a), "digest": digest_id},
+                )
+            )
+            for a in alerts
+        ]
+        if events:
+            await self._events.insert_many(events)
+        return int(result.modified_count)
+
+    async def latest(self, case_ref: str, kind: str) -> Alert | None:
+        """The newest alert of ``kind`` queued under ``case_ref`` (digests, spikes)."""
+        doc = await self._alerts.find_one(
+            {"case_ref": case_ref, "kind": kind}, sort=[("created_at", -1), ("_id", -1)]
+        )
+        return from_doc(Alert, doc) if doc else None

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import secrets
-from typing import Any
+from datetime import datetime
+from typing import Any, Literal
 
 from motor.motor_asyncio import AsyncIOMotorDatabase
 from pymongo import ReturnDocument
@@ -18,6 +19,19 @@ from reputation.storage.documents import from_doc, review_id, to_doc
 
 # Crockford-style alphabet: no I, L, O, U, so references read well over the phone.
 _REF_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+
+# The two SLA clocks of a case: (done at, due at, breach queued at, met the deadline).
+Sla = Literal["reply", "private_contact"]
+_SLA_FIELDS: dict[str, tuple[str, str, str, str]] = {
+    "reply": ("replied_at", "reply_due_at", "reply_breached_at", "replied_within_sla"),
+    "private_contact": (
+        "private_contact_at",
+        "private_contact_due_at",
+        "private_contact_breached_at",
+        "private_contact_within_sla",
+    ),
+}
 
 
 def new_case_ref(length: int = 4) -> str:
@@ -109,6 +123,109 @@ class CaseRepository:
 
     async def count(self) -> int:
         return int(await self._cases.count_documents({}))
+
+    async def assign(self, ref: str, *, owner: str, actor: str) -> bool:
+        """Make ``owner`` the person who owns the case; True when the owner changed."""
+        doc = await self._cases.find_one_and_update(
+            {"_id": ref, "owner": {"$ne": owner}},
+            {"$set": {"owner": owner}},
+            projection={"owner": 1},
+            return_document=ReturnDocument.BEFORE,
+        )
+        if doc is None:
+            if await self._cases.count_documents({"_id": ref}) == 0:
+                raise StorageError(f"no case {ref}")
+            return False
+        data = {"from": doc.get("owner"), "to": owner}
+        await self._event(ref, "assigned", utcnow(), actor, data)
+        return True
+
+    # --- SLA: replies, private contact, resolution, overdue cases, follow-ups -------------
+
+    async def mark_replied(self, ref: str, *, at: datetime, actor: str = "system") -> bool:
+        """Record the public reply (the first one counts) and whether it met its deadline."""
+        return await self._mark_done(ref, "reply", at=at, actor=actor)
+
+    async def mark_private_contact(self, ref: str, *, at: datetime, actor: str = "system") -> bool:
+        """Record the first private contact with the customer and whether it was in time."""
+        return await self._mark_done(ref, "private_contact", at=at, actor=actor)
+
+    async def _mark_done(self, ref: str, sla: Sla, *, at: datetime, actor: str) -> bool:
+        done, due, _, within = _SLA_FIELDS[sla]
+        case = await self.get(ref)
+        if case is None:
+            raise StorageError(f"no case {ref}")
+        in_time = at <= getattr(case, due)
+        result = await self._cases.update_one(
+            {"_id": ref, done: None}, {"$set": {done: at, within: in_time}}
+        )
+        if result.modified_count != 1:
+            return False  # already recorded: the first one is what the SLA measures
+        await self._event(
+            ref,
+            "replied" if sla == "reply" else "private_contact",
+            at,
+            actor,
+            {
+                "within_sla": in_time,
+                "due": getattr(case, due),
+            },
+        )
+        return True
+
+    async def resolve(self, ref: str, *, at: datetime, actor: str = "system") -> bool:
+        """Close the case (status ``resolved``); its follow-up reminder is due later. True
+        only for the call that resolved it."""
+        result = await self._cases.update_one(
+            {"_id": ref, "resolved_at": None}, {"$set": {"status": "resolved", "resolved_at": at}}
+        )
+        if result.modified_count != 1:
+            return False
+        await self._event(ref, "resolved", at, actor, {})
+        return True
+
+    async def overdue(self, sla: Sla, *, now: datetime, limit: int = 500) -> list[Case]:
+        """Unresolved cases past the ``sla`` deadline, not done and not yet escalated."""
+        done, due, breached, _ = _SLA_FIELDS[sla]
+        cursor = self._cases.find(
+            {done: None, breached: None, due: {"$lte": now}, "resolved_at": None}
+        ).sort(due, 1)
+        return [from_doc(Case, doc) async for doc in cursor.limit(limit)]
+
+    async def mark_breached(self, ref: str, sla: Sla, *, now: datetime) -> bool:
+        """Store that the deadline passed undone (compliance False); True for the first mark."""
+        done, due, breached, within = _SLA_FIELDS[sla]
+        doc = await self._cases.find_one_and_update(
+            {"_id": ref, done: None, breached: None},
+            {"$set": {breached: now, within: False}},
+            projection={due: 1},
+        )
+        if doc is None:
+            return False
+        await self._event(ref, "sla_breached", now, "system", {"sla": sla, "due": doc[due]})
+        return True
+
+    async def follow_ups_due(self, *, resolved_before: datetime, limit: int = 500) -> list[Case]:
+        """Cases resolved before ``resolved_before`` whose follow-up is not queued yet."""
+        cursor = self._cases.find(
+            {"follow_up_queued_at": None, "resolved_at": {"$lte": resolved_before}}
+        ).sort("resolved_at", 1)
+        return [from_doc(Case, doc) async for doc in cursor.limit(limit)]
+
+    async def mark_follow_up_queued(self, ref: str, *, now: datetime) -> bool:
+        result = await self._cases.update_one(
+            {"_id": ref, "follow_up_queued_at": None}, {"$set": {"follow_up_queued_at": now}}
+        )
+        if result.modified_count != 1:
+            return False
+        await self._event(ref, "follow_up_queued", now, "system", {})
+        return True
+
+    async def _event(
+        self, ref: str, kind: str, at: datetime, actor: str, data: dict[str, Any]
+    ) -> None:
+        event = Event(entity="case", key=ref, type=kind, at=at, actor=actor, data=data)
+        await self._events.insert_one(to_doc(event))
 
 
 class DraftRepository:

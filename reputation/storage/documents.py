@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import datetime
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
-from reputation.core.models import Review, StoredReview
+from reputation.core.models import Event, Review, StoredReview
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -30,9 +32,10 @@ def from_doc(cls: type[M], doc: dict[str, Any]) -> M:
 
 def new_review_doc(review: Review, *, now: Any) -> dict[str, Any]:
     doc = to_doc(review, doc_id=review_id(*review.key))
+    content_hash = review.content_hash  # a property that hashes: once per review
     doc.update(
-        content_hash=review.content_hash,
-        seen_hashes=[review.content_hash],
+        content_hash=content_hash,
+        seen_hashes=[content_hash],
         status="new",
         removed_at_source=False,
         revision_count=0,
@@ -49,3 +52,47 @@ def new_review_doc(review: Review, *, now: Any) -> dict[str, Any]:
 
 def stored_review(doc: dict[str, Any]) -> StoredReview:
     return from_doc(StoredReview, doc)
+
+
+def shared_entity(entity: str) -> str:
+    """The ``entity`` of events documents shared by many items of ``entity`` (``reviews``)."""
+    return f"{entity}s"
+
+
+def shared_event_doc(
+    entity: str,
+    kind: str,
+    at: datetime,
+    items: Sequence[tuple[str, dict[str, Any]]],
+    *,
+    actor: str = "system",
+) -> dict[str, Any]:
+    """One document for the same event happening to many items at once (a batch collected).
+
+    Its ``entity`` is the plural (:func:`shared_entity`), so a reader of single-item events
+    never meets one; ``key`` and ``data`` are parallel lists, one entry per item. A query on
+    ``key`` matches a document listing it (the events index is multikey), and
+    :func:`events_in_doc` gives each item its own event back. One document instead of one per
+    item keeps the history complete for a fraction of the writes.
+    """
+    return {
+        "entity": shared_entity(entity),
+        "key": [key for key, _ in items],
+        "type": kind,
+        "at": at,
+        "actor": actor,
+        "data": [data for _, data in items],
+    }
+
+
+def events_in_doc(doc: dict[str, Any], entity: str, key: str) -> list[Event]:
+    """``key``'s events in an events document: the document itself, or its entry in a shared
+    one (see :func:`shared_event_doc`)."""
+    if not isinstance(doc.get("key"), list):
+        return [from_doc(Event, doc)]
+    common = {k: doc[k] for k in ("type", "at", "actor") if k in doc}
+    return [
+        Event.model_validate({**common, "entity": entity, "key": item, "data": data})
+        for item, data in zip(doc["key"], doc["data"], strict=True)
+        if item == key
+    ]

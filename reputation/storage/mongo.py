@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 from types import TracebackType
@@ -12,23 +13,37 @@ from pymongo import ASCENDING, DESCENDING, IndexModel
 from pymongo.errors import PyMongoError
 
 from reputation.core.errors import StorageError
+from reputation.storage.approvals import ApprovalRepository
 from reputation.storage.cases import AlertRepository, CaseRepository, DraftRepository
 from reputation.storage.cursors import CursorRepository
 from reputation.storage.events import EventRepository
+from reputation.storage.inbox import INDEXES as INBOX_INDEXES
+from reputation.storage.inbox import InboxRepository
+from reputation.storage.leases import LeaseRepository
 from reputation.storage.quarantine import QuarantineRepository
 from reputation.storage.reviews import ReviewRepository
+from reputation.storage.sessions import INDEXES as SESSION_INDEXES
+from reputation.storage.sessions import SessionRepository
+from reputation.storage.trends import INDEXES as TREND_INDEXES
+from reputation.storage.trends import TrendRepository
+from reputation.storage.users import INDEXES as USER_INDEXES
+from reputation.storage.users import UserRepository
 
 log = logging.getLogger(__name__)
 
 INDEXES: dict[str, list[IndexModel]] = {
     "reviews": [
+        # Every index here is written for every new review, so each must serve a query (the
+        # query it serves is named; BENCHMARKS.md "Storing reviews" has the cost of each).
+        # The key; also {source} (mark_removed_at_source without a location).
         IndexModel([("source", ASCENDING), ("external_id", ASCENDING)], unique=True),
-        IndexModel([("pending_classification", ASCENDING)]),
-        IndexModel([("pending_response", ASCENDING)]),
-        IndexModel([("label_override.at", ASCENDING)], sparse=True),
-        IndexModel([("status", ASCENDING), ("created_at", DESCENDING)]),
-        IndexModel([("source", ASCENDING), ("location", ASCENDING), ("removed_at_source", 1)]),
+        # Both queues: pending_classification() by its prefix, pending_response() by equality
+        # on both fields.
+        IndexModel([("pending_classification", ASCENDING), ("pending_response", ASCENDING)]),
+        IndexModel([("label_override.at", ASCENDING)], sparse=True),  # label_overrides
+        # around() (suspicion checks); its prefix: mark_removed_at_source with a location.
         IndexModel([("source", ASCENDING), ("location", ASCENDING), ("created_at", ASCENDING)]),
+        IndexModel([("sentiment.flag", ASCENDING), ("created_at", ASCENDING)]),  # spikes
     ],
     "revisions": [
         IndexModel(
@@ -40,18 +55,37 @@ INDEXES: dict[str, list[IndexModel]] = {
         IndexModel([("ref", ASCENDING)], unique=True),
         IndexModel([("source", ASCENDING), ("external_id", ASCENDING)], unique=True),
         IndexModel([("status", ASCENDING), ("reply_due_at", ASCENDING)]),
+        # SLA checks (responders/sla.py): overdue replies / private contact, follow-ups.
+        IndexModel([("replied_at", 1), ("reply_breached_at", 1), ("reply_due_at", 1)]),
+        IndexModel(
+            [
+                ("private_contact_at", ASCENDING),
+                ("private_contact_breached_at", ASCENDING),
+                ("private_contact_due_at", ASCENDING),
+            ]
+        ),
+        IndexModel([("follow_up_queued_at", ASCENDING), ("resolved_at", ASCENDING)]),
     ],
     "drafts": [
         IndexModel([("case_ref", ASCENDING), ("created_at", DESCENDING)]),
         IndexModel([("brand", ASCENDING), ("created_at", DESCENDING)]),
+        IndexModel([("status", ASCENDING), ("created_at", DESCENDING)]),
+        IndexModel([("external_id", ASCENDING), ("source", ASCENDING)]),
     ],
     "alerts": [
         IndexModel([("status", ASCENDING), ("created_at", ASCENDING)]),
         IndexModel([("case_ref", ASCENDING), ("created_at", ASCENDING)]),
+        IndexModel([("status", ASCENDING), ("channel", ASCENDING), ("created_at", 1)]),  # held
     ],
     "events": [IndexModel([("entity", ASCENDING), ("key", ASCENDING), ("at", ASCENDING)])],
     "quarantine": [IndexModel([("source", ASCENDING), ("last_seen_at", DESCENDING)])],
+    "leases": [IndexModel([("owner", ASCENDING)])],  # acquire/renew go by _id
 }
+
+# The web app's collections (users, sessions, the inbox read model, trend snapshots).
+for _extra in (USER_INDEXES, SESSION_INDEXES, INBOX_INDEXES, TREND_INDEXES):
+    for _name, _models in _extra.items():
+        INDEXES.setdefault(_name, []).extend(_models)
 
 _CREDENTIALS = re.compile(r"(?<=://)[^@/]+@")
 # Query options that are safe to print; any other (tokens, key passwords...) is masked.
@@ -94,9 +128,15 @@ class Store:
         self.events = EventRepository(self.db)
         self.cases = CaseRepository(self.db)
         self.drafts = DraftRepository(self.db)
+        self.approvals = ApprovalRepository(self.db)
         self.alerts = AlertRepository(self.db)
         self.quarantine = QuarantineRepository(self.db)
         self.cursors = CursorRepository(self.db)
+        self.leases = LeaseRepository(self.db)
+        self.users = UserRepository(self.db)
+        self.sessions = SessionRepository(self.db)
+        self.inbox = InboxRepository(self.db)
+        self.trends = TrendRepository(self.db)
 
     @classmethod
     async def connect(cls, uri: str, database: str, *, timeout_ms: int = 5000) -> Store:
@@ -118,6 +158,14 @@ class Store:
             client.close()
             raise StorageError(f"MongoDB at {store.uri} is not usable: {exc}") from None
         return store
+
+    async def ping(self, *, timeout_s: float = 2.0) -> None:
+        """Raise StorageError unless the server answers within ``timeout_s`` (``/readyz``)."""
+        try:
+            await asyncio.wait_for(self._client.admin.command("ping"), timeout_s)
+        except (PyMongoError, TimeoutError) as exc:
+            reason = type(exc).__name__
+            raise StorageError(f"MongoDB at {self.uri} does not answer: {reason}") from None
 
     async def ensure_indexes(self) -> None:
         for name, models in INDEXES.items():

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -26,12 +27,20 @@ from reputation.core.models import (
     review_text,
     utcnow,
 )
-from reputation.storage.documents import new_review_doc, review_id, stored_review, to_doc
+from reputation.storage.documents import (
+    new_review_doc,
+    review_id,
+    shared_event_doc,
+    stored_review,
+    to_doc,
+)
 
 # Fields a source may change without the author editing the content.
 _MUTABLE = ("author", "url", "lang", "reply", "brand", "location", "kind", "updated_at")
 _DUPLICATE_KEY = 11000
 _LOOKUP_CHUNK = 50
+# Reviews per shared "collected" event document: ~600 bytes each at most (512-char ids).
+_EVENT_CHUNK = 1000
 
 
 @dataclass
@@ -97,24 +106,29 @@ class ReviewRepository:
         retry: list[Review] = []
         if fresh:
             docs = [new_review_doc(r, now=now) for r in fresh]
+            lost: set[int] = set()
             try:
                 await self._reviews.insert_many(docs, ordered=False)
-                inserted = fresh
             except BulkWriteError as exc:
                 # Another writer inserted some of these first: treat those as existing.
                 errors = exc.details.get("writeErrors", [])
                 if any(e.get("code") != _DUPLICATE_KEY for e in errors):
                     raise
                 lost = {error["index"] for error in errors}
-                inserted = [r for i, r in enumerate(fresh) if i not in lost]
                 retry = [r for i, r in enumerate(fresh) if i in lost]
+            inserted = [doc for i, doc in enumerate(docs) if i not in lost]
             result.new += len(inserted)
-            result.changed += [r.key for r in inserted]
+            result.changed += [r.key for i, r in enumerate(fresh) if i not in lost]
             if inserted:
-                collected = [
-                    _event(r, "collected", now, {"hash": r.content_hash}) for r in inserted
-                ]
-                await self._events.insert_many(collected)
+                # One shared event document per batch, not one per review: the history reads
+                # the same (EventRepository.for_key) for a fraction of the writes.
+                items = [(doc["_id"], {"hash": doc["content_hash"]}) for doc in inserted]
+                await self._events.insert_many(
+                    [
+                        shared_event_doc("review", "collected", now, items[i : i + _EVENT_CHUNK])
+                        for i in range(0, len(items), _EVENT_CHUNK)
+                    ]
+                )
         if retry:
             existing.update(await self._existing({r.key for r in retry}))
         updates: list[_Change] = []
@@ -179,14 +193,18 @@ class ReviewRepository:
             "status": 0,
             "case_ref": 0,
         }
-        found: dict[tuple[str, str], dict[str, Any]] = {}
         # Short $in lists: the embedded server's cost grows with the list length squared
-        # (1,000 ids: 2.5 s; 20 lists of 50: 0.26 s); a real mongod is indifferent.
-        for start in range(0, len(ids), _LOOKUP_CHUNK):
-            chunk = ids[start : start + _LOOKUP_CHUNK]
-            async for doc in self._reviews.find({"_id": {"$in": chunk}}, projection):
-                found[(doc["source"], doc["external_id"])] = doc
-        return found
+        # (1,000 ids: 2.5 s; 20 lists of 50: 0.26 s); a real mongod is indifferent. They go
+        # out together, so the round trips overlap.
+        chunks = await asyncio.gather(
+            *(
+                self._reviews.find(
+                    {"_id": {"$in": ids[i : i + _LOOKUP_CHUNK]}}, projection
+                ).to_list(None)
+                for i in range(0, len(ids), _LOOKUP_CHUNK)
+            )
+        )
+        return {(doc["source"], doc["external_id"]): doc for chunk in chunks for doc in chunk}
 
     async def get(self, source: str, external_id: str) -> StoredReview | None:
         doc = await self._reviews.find_one({"_id": review_id(source, external_id)})
@@ -198,13 +216,24 @@ class ReviewRepository:
         return [Revision.model_validate({k: v for k, v in d.items() if k != "_id"}) for d in docs]
 
     async def pending_classification(self, limit: int = 1000) -> list[StoredReview]:
+        # The prefix of the (pending_classification, pending_response) index.
         cursor = self._reviews.find({"pending_classification": True}).limit(limit)
         return [stored_review(doc) async for doc in cursor]
 
     async def pending_response(self, limit: int = 1000) -> list[StoredReview]:
-        """Flagged reviews whose current content has no draft yet."""
-        cursor = self._reviews.find({"pending_response": True}).limit(limit)
-        return [stored_review(doc) async for doc in cursor]
+        """Reviews whose current content awaits the response step (flagged ones: a case and a
+        draft; others: the suspicion checks and, when the brand wants it, a thank-you)."""
+        # One equality query per value of pending_classification (always a bool): so both
+        # queues share one index, (pending_classification, pending_response), which every new
+        # review is written to; {pending_response: True} alone is not a prefix of it.
+        found: list[StoredReview] = []
+        for classifying in (False, True):
+            query = {"pending_classification": classifying, "pending_response": True}
+            cursor = self._reviews.find(query).limit(limit - len(found))
+            found += [stored_review(doc) async for doc in cursor]
+            if len(found) >= limit:
+                break
+        return found
 
     async def responded(self, source: str, external_id: str, content_hash: str) -> None:
         """Mark a review's current content as answered (drafted and alerted)."""
@@ -213,9 +242,15 @@ class ReviewRepository:
             {"$set": {"pending_response": False}},
         )
 
-    async def save_sentiments(self, results: Sequence[tuple[StoredReview, Sentiment]]) -> int:
+    async def save_sentiments(
+        self,
+        results: Sequence[tuple[StoredReview, Sentiment]],
+        *,
+        also_respond: Collection[tuple[str, str]] = (),
+    ) -> int:
         """Store sentiments; a review edited since it was read stays pending. The status moves
         to classified/flagged only from an automatic status (a person's choice stays).
+        Flagged reviews, and those in ``also_respond``, become pending a response.
         Returns how many were stored."""
         if not results:
             return 0
@@ -231,7 +266,7 @@ class ReviewRepository:
                         "$set": {
                             "sentiment": sentiment.model_dump(mode="python"),
                             "pending_classification": False,
-                            "pending_response": sentiment.flag,
+                            "pending_response": sentiment.flag or review.key in also_respond,
                         }
                     },
                 )
@@ -321,27 +356,32 @@ class ReviewRepository:
         An empty scan is refused: a source that answered with nothing has most likely failed,
         and flagging everything it ever showed would be wrong.
         """
-        present = list(present_ids)
+        present = set(present_ids)
         if not present:
             raise StorageError(f"{source}: refusing to mark every review removed on an empty scan")
-        query: dict[str, Any] = {
-            "source": source,
-            "external_id": {"$nin": present},
-            "removed_at_source": False,
-        }
+        # Equality on source (and location) only, so an index prefix serves it on any server
+        # ((source, external_id) or (source, location, created_at)); the rest is checked here.
+        scope: dict[str, Any] = {"source": source}
         if location is not None:
-            query["location"] = location
+            scope["location"] = location
+        fields = {"external_id": 1, "removed_at_source": 1}
+        gone = [
+            doc["_id"]
+            async for doc in self._reviews.find(scope, fields)
+            if not doc.get("removed_at_source") and doc["external_id"] not in present
+        ]
         now = utcnow()
         marked = 0
-        async for doc in self._reviews.find(query, {"_id": 1}):
-            # One by one with the full filter: a review re-collected meanwhile is left alone.
+        for doc_id in gone:
+            # One by one with the filter re-checked: a review moved or marked meanwhile is left
+            # alone (its external_id is part of its _id, so it stays absent from the scan).
             outcome = await self._reviews.update_one(
-                {**query, "_id": doc["_id"]},
+                {**scope, "_id": doc_id, "removed_at_source": False},
                 {"$set": {"removed_at_source": True, "removed_at_source_at": now}},
             )
             if outcome.modified_count:
                 marked += 1
-                await self._events.insert_one(_event_doc(doc["_id"], "removed_at_source", {}))
+                await self._events.insert_one(_event_doc(doc_id, "removed_at_source", {}))
         return marked
 
     async def override_label(
@@ -370,8 +410,10 @@ class ReviewRepository:
 
     async def label_overrides(self, limit: int = 100_000) -> list[tuple[str, str, str]]:
         """(text, label, lang) of every review a human relabelled, for its current text."""
+        # `label_override.at` exists exactly when there is an override: the sparse index on it
+        # serves this (a `label_override: {$ne: None}` filter would scan every review).
         cursor = self._reviews.find(
-            {"label_override": {"$ne": None}},
+            {"label_override.at": {"$exists": True}},
             {
                 "title": 1,
                 "text": 1,

@@ -1,5 +1,6 @@
 """The run loop against the real MongoDB wire server, with a scripted source."""
 
+import asyncio
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar
@@ -166,3 +167,19 @@ async def test_an_auth_failure_disables_the_source_until_the_token_changes(store
     assert explicit.new == 1
     fixed = await collect_source(make([[review(2)]], token="new-token"), store, progress=quiet)
     assert fixed.skipped is None
+
+
+async def test_a_stop_ends_the_run_after_the_page_in_hand_and_the_next_run_resumes(store, make):
+    pages = [[review(1)], [review(2)], [review(3)]]
+    stop = asyncio.Event()
+
+    def shutting_down(_message: str) -> None:
+        stop.set()  # SIGTERM while page 1 was being stored
+
+    stopped = await collect_source(make(pages), store, progress=shutting_down, stop=stop)
+    assert (stopped.new, stopped.pages, stopped.error) == (1, 1, None)
+    assert (await store.cursors.get("scripted", "")).resume == "1"
+    resumed = await collect_source(make(pages), store, progress=quiet)
+    assert Scripted.calls == [("1", None)]
+    assert resumed.new == 2
+    assert await store.reviews.count() == 3

@@ -167,4 +167,49 @@ async def test_a_label_override_is_applied_and_kept_for_training(store, settings
     assert review.label_override.by == "ana"
     assert await store.reviews.label_overrides() == [("Great service, I love it", "negative", "en")]
     history = await store.events.for_key("review", "trustpilot:t2")
-    assert history[-1].type == "label_override"
+    # The override, then the re-assessment that flagged it (which the inbox's sync reads).
+    assert [e.type for e in history][-2:] == ["label_override", "flagged"]
+
+
+async def test_a_flagged_review_joins_the_inbox_before_its_case_opens(store, settings):
+    """Saving a sentiment writes a shared "flagged" event; the inbox's sync reads it, so a
+    flagged item shows (status new, no case yet) even while the response step is behind."""
+    run = pipeline(store, settings)
+    report = RunReport()
+    await run.ingest_lines(LINES[:2], source="import", report=report)
+    await store.inbox.sync(force=True)
+    assert await store.inbox.get("trustpilot", "t1") is None  # collected, not classified
+    await run.classify_pending(report)  # no respond(): no case, no draft, no status event
+    assert await store.inbox.sync(force=True) == 1
+    item = await store.inbox.get("trustpilot", "t1")
+    assert item is not None
+    assert (item.status.value, item.case_ref, item.awaiting_reply) == ("new", None, False)
+    assert await store.inbox.get("trustpilot", "t2") is None  # positive: not in the inbox
+    history = await store.events.for_key("review", "trustpilot:t1")
+    assert [e.type for e in history] == ["collected", "flagged"]
+    await run.respond(report)
+    await store.inbox.sync(force=True)
+    item = await store.inbox.get("trustpilot", "t1")
+    assert item is not None
+    assert item.case_ref is not None
+    assert item.awaiting_reply
+
+
+async def test_an_idle_inbox_reads_no_events_once_the_log_has_settled(store, settings, monkeypatch):
+    from datetime import timedelta
+
+    import reputation.storage.inbox as inbox_module
+    from reputation.core.models import utcnow
+
+    await pipeline(store, settings).run(LINES[:1], source="import")
+    assert await store.inbox.sync(force=True) == 1
+    # Within the overlap, the last few seconds of the log are read again (late writers).
+    assert await store.inbox.sync(force=True) == 1
+    later = utcnow() + timedelta(minutes=1)
+    monkeypatch.setattr(inbox_module, "utcnow", lambda: later)
+    assert await store.inbox.sync(force=True) == 1  # the last re-read, then settled
+    assert await store.inbox.sync(force=True) == 0
+    case = await store.cases.for_review("trustpilot", "t1")
+    await store.cases.assign(case.ref, owner="ana", actor="web:ana")
+    assert await store.inbox.sync(force=True) == 1  # a new event is read at once
+    assert (await store.inbox.get("trustpilot", "t1")).owner == "ana"

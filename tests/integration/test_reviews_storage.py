@@ -176,3 +176,59 @@ async def test_an_override_is_retired_by_an_edit(store):
     assert len(await store.reviews.label_overrides()) == 1
     await store.reviews.upsert_many([review(text="Pior ainda", updated="2026-11-05T00:00:00Z")])
     assert await store.reviews.label_overrides() == []
+
+
+async def test_a_batch_is_collected_in_one_event_document_read_per_review(store):
+    first = await store.reviews.upsert_many(batch(3))
+    assert first.new == 3
+    (shared,) = [doc async for doc in store.db["events"].find({"type": "collected"})]
+    assert shared["entity"] == "reviews"
+    assert shared["key"] == [f"google_business:r{i}" for i in range(3)]
+    await store.reviews.set_status("google_business", "r1", ReviewStatus.HIDDEN, actor="ana")
+    for i in range(3):
+        stored = await store.reviews.get("google_business", f"r{i}")
+        history = await store.events.for_key("review", f"google_business:r{i}")
+        assert history[0].type == "collected"
+        assert history[0].key == f"google_business:r{i}"
+        assert history[0].entity == "review"
+        assert history[0].data == {"hash": stored.content_hash}
+        assert [e.type for e in history] == (["collected", "status"] if i == 1 else ["collected"])
+
+
+async def test_removed_at_source_within_one_location(store):
+    await store.reviews.upsert_many(
+        [review(f"r{i}", text=f"texto {i}", location=f"loc-{i % 2}") for i in range(4)]
+    )
+    marked = await store.reviews.mark_removed_at_source("google_business", ["r0"], location="loc-0")
+    assert marked == 1  # r2: loc-0 and missing; r1 and r3 are another location's
+    removed = await store.reviews.count({"removed_at_source": True})
+    assert removed == 1
+    assert (await store.reviews.get("google_business", "r2")).removed_at_source
+    history = await store.events.for_key("review", "google_business:r2")
+    assert [e.type for e in history] == ["collected", "removed_at_source"]
+
+
+async def test_pending_response_whatever_the_classification_queue(store):
+    await store.reviews.upsert_many(batch(3))
+    pending = await store.reviews.pending_classification()
+    sentiments = [
+        (
+            r,
+            Sentiment(
+                label=Label.NEGATIVE,
+                scores={},
+                lang="pt",
+                flag=True,
+                model="t",
+                content_hash=r.content_hash,
+            ),
+        )
+        for r in pending
+    ]
+    assert await store.reviews.save_sentiments(sentiments) == 3
+    # An override queues r0 for classification again; its response is still pending.
+    await store.reviews.override_label("google_business", "r0", Label.NEUTRAL, actor="ana")
+    assert [r.external_id for r in await store.reviews.pending_classification()] == ["r0"]
+    assert {r.external_id for r in await store.reviews.pending_response()} == {"r0", "r1", "r2"}
+    assert len(await store.reviews.pending_response(limit=2)) == 2
+    assert len(await store.reviews.pending_response(limit=1)) == 1

@@ -84,7 +84,7 @@ def test_payload_shape_matches_chat_post_message():
     p = payload("Parcel arrived two weeks late")
     assert p["channel"] == "#alerts"
     assert p["unfurl_links"] is False
-    assert all(b["type"] in {"section", "context", "divider"} for b in p["blocks"])
+    assert all(b["type"] in {"section", "context", "divider", "actions"} for b in p["blocks"])
     body = json.dumps(p)
     assert "RP-7K2Q" in body
     assert "CRITICAL" in body
