@@ -34,6 +34,7 @@ from reputation.storage.explain import Plan, explain_find
 from reputation.storage.inbox_plan import (
     SEARCH_CAP,
     TOTAL_CAP,
+    equality_filter,
     newest_key,
     plan,
     urgent_key,
@@ -263,19 +264,7 @@ class InboxRepository:
 
 def inbox_filter(query: InboxQuery, *, now: datetime) -> dict[str, Any]:
     """The MongoDB filter of an inbox query; each condition has an index prefix."""
-    where: dict[str, Any] = {}
-    for name in ("brand", "location", "source", "lang"):
-        value = getattr(query, name)
-        if value:
-            where[name] = value
-    if query.severity is not None:
-        where["severity"] = query.severity.value
-    if query.topic:
-        where["topics"] = query.topic
-    if query.status is not None:
-        where["status"] = query.status.value
-    if query.suspicious is not None:
-        where["suspicious"] = query.suspicious
+    where = equality_filter(query)
     if query.sla is SlaState.OVERDUE:
         where.update(awaiting_reply=True, reply_due_at={"$lt": now})
     elif query.sla is SlaState.DUE_SOON:

@@ -88,7 +88,8 @@ def prefix_range(value: str) -> dict[str, str]:
     return {"$gte": value, "$lt": _next_prefix(value)} if value else {"$gte": ""}
 
 
-def _equality(query: InboxQuery) -> dict[str, Any]:
+def equality_filter(query: InboxQuery) -> dict[str, Any]:
+    """The equality conditions of an inbox query (brand, source, severity, status…)."""
     where: dict[str, Any] = {}
     for name in ("brand", "location", "source", "lang"):
         value = getattr(query, name)
@@ -184,7 +185,7 @@ def _search(text: str) -> tuple[list[dict[str, Any]], Check] | None:
 
 
 def plan(query: InboxQuery, *, now: datetime) -> Plan:
-    equal = _equality(query)
+    equal = equality_filter(query)
     due = _sla(query, now)
     searching = _search(query.q or "")
     if searching is not None:
