@@ -13,6 +13,7 @@ from config.settings import Settings, load_settings
 from reputation.storage import Store
 from reputation.storage.server import EmbeddedMongo
 from tests import aiohttp_compat
+from tests.slack_fake import FakeSlack
 
 aiohttp_compat.apply()
 
@@ -65,3 +66,13 @@ async def web(store: Store, settings: Settings) -> AsyncIterator[object]:
         yield kit
     finally:
         await kit.close()
+
+
+@pytest.fixture
+async def slack() -> AsyncIterator[FakeSlack]:
+    """A local fake Slack Web API (tests/slack_fake.py), stopped after the test."""
+    fake = await FakeSlack().start()
+    try:
+        yield fake
+    finally:
+        await fake.stop()

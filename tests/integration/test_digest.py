@@ -21,15 +21,6 @@ pytestmark = pytest.mark.integration
 
 
 @pytest.fixture
-async def slack():
-    fake = await FakeSlack().start()
-    try:
-        yield fake
-    finally:
-        await fake.stop()
-
-
-@pytest.fixture
 def digesting(clean_env, tmp_path) -> Settings:
     # A low threshold makes plain, neutral texts flagged but low-severity with the fake model.
     return load_settings(

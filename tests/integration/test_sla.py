@@ -38,15 +38,6 @@ ROUTING = {
 
 
 @pytest.fixture
-async def slack():
-    fake = await FakeSlack().start()
-    try:
-        yield fake
-    finally:
-        await fake.stop()
-
-
-@pytest.fixture
 def routed(clean_env, tmp_path) -> Settings:
     return load_settings(
         data_dir=tmp_path,

@@ -22,15 +22,6 @@ from tests.slack_fake import FakeSlack, Posted
 pytestmark = pytest.mark.integration
 
 
-@pytest.fixture
-async def slack():
-    fake = await FakeSlack().start()
-    try:
-        yield fake
-    finally:
-        await fake.stop()
-
-
 def notifier(slack: FakeSlack) -> SlackNotifier:
     return SlackNotifier(token=slack.token, base_url=slack.base_url, timeout_s=2)
 

@@ -14,20 +14,10 @@ from responders.notifiers import SlackNotifier
 from responders.outbox import Outbox
 from responders.spikes import detect_spikes, spike_ref
 from tests.fakes import FakeSentimentModel, RecordingNotifier
-from tests.slack_fake import FakeSlack
 
 pytestmark = pytest.mark.integration
 
 HOSTILE_BRAND = "<!here> Aurora"
-
-
-@pytest.fixture
-async def slack():
-    fake = await FakeSlack().start()
-    try:
-        yield fake
-    finally:
-        await fake.stop()
 
 
 @pytest.fixture
