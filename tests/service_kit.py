@@ -27,6 +27,7 @@ from config.settings import Settings
 from reputation.core.protocols import SentimentModel
 from reputation.storage.server import free_port
 from tests.fakes import FakeSentimentModel
+from tests.local_server import serve_app
 
 
 def keyword_model(settings: Settings, progress: Callable[[str], None]) -> SentimentModel:
@@ -91,9 +92,7 @@ class FakePlay:
         self.port = self.port or free_port()
         app = web.Application()
         app.router.add_get("/v3/applications/{package}/reviews", self._list)
-        self._runner = web.AppRunner(app)
-        await self._runner.setup()
-        await web.TCPSite(self._runner, "127.0.0.1", self.port).start()
+        self._runner = await serve_app(app, self.port)
         return self
 
     async def stop(self) -> None:

@@ -24,6 +24,7 @@ from typing import Any
 from aiohttp import web
 
 from reputation.storage.server import free_port
+from tests.local_server import serve_app
 
 
 @dataclass
@@ -67,9 +68,7 @@ class FakeSlack:
         self.port = self.port or free_port()
         app = web.Application()
         app.router.add_post("/api/chat.postMessage", self._post_message)
-        self._runner = web.AppRunner(app)
-        await self._runner.setup()
-        await web.TCPSite(self._runner, "127.0.0.1", self.port).start()
+        self._runner = await serve_app(app, self.port)
         return self
 
     async def stop(self) -> None:
