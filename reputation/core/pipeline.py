@@ -11,12 +11,12 @@ import json
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
-from config.settings import Settings
+from config.settings import BrandSettings, Settings
 from reputation.core.models import (
     Case,
     Draft,
@@ -230,24 +230,15 @@ class Pipeline:
         if review.case_ref != case.ref:
             await self.store.reviews.link_case(review.source, review.external_id, case.ref)
         suspicion = await check_stored(self.store.reviews, review)
-        recent = await self.store.drafts.recent_wordings(brand.name, limit=50)
-        text = self.drafter.draft(review.as_review(), sentiment, case, brand, avoid=recent)
-        draft, drafted = await self.store.drafts.add_if_absent(
-            Draft(
-                case_ref=case.ref,
-                source=review.source,
-                external_id=review.external_id,
-                text=text.text,
-                lang=text.lang,
-                private_channel=text.private_channel,
-                needs_approval=approval_needed(
-                    sentiment.severity, brand, suspicious=suspicion is not None
-                ),
-                content_hash=review.content_hash,
-                created_at=now,
+        draft, drafted = await self._write_draft(
+            review,
+            sentiment,
+            case,
+            brand,
+            needs_approval=approval_needed(
+                sentiment.severity, brand, suspicious=suspicion is not None
             ),
-            brand=brand.name,
-            wording=wording(text.text, case_ref=case.ref, name=first_name(review.author)),
+            now=now,
         )
         report.drafts_created += int(drafted)
         if case.slack_channel is None:  # opened before routing existed: give it its owner
@@ -299,23 +290,14 @@ class Pipeline:
                 reply_due_at=now,
                 private_contact_due_at=now,
             ).model_copy(update={"ref": ref})
-            recent = await self.store.drafts.recent_wordings(brand.name, limit=50)
-            text = self.drafter.draft(review.as_review(), sentiment, case, brand, avoid=recent)
-            _, drafted = await self.store.drafts.add_if_absent(
-                Draft(
-                    case_ref=ref,
-                    kind="thanks",
-                    source=review.source,
-                    external_id=review.external_id,
-                    text=text.text,
-                    lang=text.lang,
-                    private_channel=text.private_channel,
-                    needs_approval=approval_needed(Severity.LOW, brand, suspicious=False),
-                    content_hash=review.content_hash,
-                    created_at=now,
-                ),
-                brand=brand.name,
-                wording=wording(text.text, case_ref=ref, name=first_name(review.author)),
+            _, drafted = await self._write_draft(
+                review,
+                sentiment,
+                case,
+                brand,
+                needs_approval=approval_needed(Severity.LOW, brand, suspicious=False),
+                now=now,
+                kind="thanks",
             )
             report.drafts_created += int(drafted)
             report.thanks_drafted += int(drafted)
@@ -323,6 +305,38 @@ class Pipeline:
                 review.source, review.external_id, ReviewStatus.DRAFTED, only_from=AUTOMATIC
             )
         await self.store.reviews.responded(review.source, review.external_id, review.content_hash)
+
+    async def _write_draft(
+        self,
+        review: StoredReview,
+        sentiment: Sentiment,
+        case: Case,
+        brand: BrandSettings,
+        *,
+        needs_approval: bool,
+        now: datetime,
+        kind: str = "reply",
+    ) -> tuple[Draft, bool]:
+        """Draft a reply worded unlike the brand's last 50 and store it once per case and
+        content; returns the stored draft and whether this call created it."""
+        recent = await self.store.drafts.recent_wordings(brand.name, limit=50)
+        text = self.drafter.draft(review.as_review(), sentiment, case, brand, avoid=recent)
+        return await self.store.drafts.add_if_absent(
+            Draft(
+                case_ref=case.ref,
+                kind=kind,
+                source=review.source,
+                external_id=review.external_id,
+                text=text.text,
+                lang=text.lang,
+                private_channel=text.private_channel,
+                needs_approval=needs_approval,
+                content_hash=review.content_hash,
+                created_at=now,
+            ),
+            brand=brand.name,
+            wording=wording(text.text, case_ref=case.ref, name=first_name(review.author)),
+        )
 
     async def deliver(self, report: RunReport, *, limit: int = 500) -> None:
         """Send what the outbox holds (responders/outbox.py); failures stay pending.
