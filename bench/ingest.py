@@ -149,11 +149,11 @@ async def run(uri: str, n: int, batch: int, naive_n: int) -> None:
     print(f"{n} reviews generated; bulk batches of {batch}; naive subset {naive_n}")
     store = await Store.connect(uri, f"bench_{uuid.uuid4().hex[:8]}")
     try:
-        for name in ("reviews", "events"):
-            keys = [dict(ix["key"]) async for ix in store.db[name].list_indexes()]
-            print(f"indexes on {name} ({len(keys)}): " + ", ".join(map(str, keys)))
         seconds = await bulk(store, items, batch)
         bulk_rate = n / seconds
+        for name in ("reviews", "events", "queue"):
+            keys = [dict(ix["key"]) async for ix in store.db[name].list_indexes()]
+            print(f"indexes on {name} ({len(keys)}): " + ", ".join(map(str, keys)))
         print(f"bulk upsert      : {n:>6} in {seconds:6.2f}s = {bulk_rate:8.0f} reviews/s")
         seconds = await bulk(store, items, batch)
         print(f"re-ingest (same) : {n:>6} in {seconds:6.2f}s = {n / seconds:8.0f} reviews/s")

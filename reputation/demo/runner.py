@@ -90,15 +90,13 @@ async def _summary(store: Store, report: RunReport) -> dict[str, Any]:
 
 
 async def _flagged_rows(store: Store) -> list[dict[str, Any]]:
-    cursor = (
-        store.db["reviews"]
-        .find(
-            {"sentiment.flag": True},
-            {"source": 1, "rating": 1, "text": 1, "title": 1, "sentiment": 1, "case_ref": 1},
-        )
-        .sort([("sentiment.lang", 1), ("source", 1)])
+    ids = await store.timeline.flagged_ids()
+    cursor = store.db["reviews"].find(
+        {"_id": {"$in": ids}},
+        {"source": 1, "rating": 1, "text": 1, "title": 1, "sentiment": 1, "case_ref": 1},
     )
-    return [doc async for doc in cursor]
+    rows = [doc async for doc in cursor]
+    return sorted(rows, key=lambda r: (r["sentiment"]["lang"], r["source"], r["_id"]))
 
 
 def _table(summary: dict[str, Any], report: RunReport, rows: list[dict[str, Any]]) -> str:

@@ -66,33 +66,44 @@ def shared_event_doc(
     items: Sequence[tuple[str, dict[str, Any]]],
     *,
     actor: str = "system",
+    doc_id: Any = None,
 ) -> dict[str, Any]:
-    """One document for the same event happening to many items at once (a batch collected).
+    """One document for the same event happening to many items at once (a batch flagged).
 
     Its ``entity`` is the plural (:func:`shared_entity`), so a reader of single-item events
     never meets one; ``key`` and ``data`` are parallel lists, one entry per item. A query on
     ``key`` matches a document listing it (the events index is multikey), and
     :func:`events_in_doc` gives each item its own event back. One document instead of one per
     item keeps the history complete for a fraction of the writes.
+
+    With ``doc_id``, the list is kept under ``keys`` instead, out of the index (a thousand
+    index entries per batch cost a fifth of storing the batch): each item then names the
+    document itself (a review's ``collected_in``), and is found by that ``_id``.
     """
-    return {
+    keys = [key for key, _ in items]
+    doc: dict[str, Any] = {
         "entity": shared_entity(entity),
-        "key": [key for key, _ in items],
         "type": kind,
         "at": at,
         "actor": actor,
         "data": [data for _, data in items],
     }
+    if doc_id is None:
+        doc["key"] = keys
+    else:
+        doc.update(_id=doc_id, keys=keys)
+    return doc
 
 
 def events_in_doc(doc: dict[str, Any], entity: str, key: str) -> list[Event]:
     """``key``'s events in an events document: the document itself, or its entry in a shared
     one (see :func:`shared_event_doc`)."""
-    if not isinstance(doc.get("key"), list):
+    listed = doc["key"] if isinstance(doc.get("key"), list) else doc.get("keys")
+    if not isinstance(listed, list):
         return [from_doc(Event, doc)]
     common = {k: doc[k] for k in ("type", "at", "actor") if k in doc}
     return [
         Event.model_validate({**common, "entity": entity, "key": item, "data": data})
-        for item, data in zip(doc["key"], doc["data"], strict=True)
+        for item, data in zip(listed, doc["data"], strict=True)
         if item == key
     ]

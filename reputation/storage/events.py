@@ -1,7 +1,8 @@
 """The append-only history: every status change, edit and delivery is one inserted event.
 
-Events that happen to many reviews at once (a batch collected) share one document: entity
-``reviews``, ``key`` the list of reviews (see
+Events that happen to many reviews at once (a batch collected, a batch flagged) share one
+document: entity ``reviews``, ``key`` the list of reviews — or, for "collected", ``keys``
+with each review naming the document in its ``collected_in`` (see
 :func:`~reputation.storage.documents.shared_event_doc`). :meth:`EventRepository.for_key`
 gives each review its own events either way.
 """
@@ -30,6 +31,7 @@ class EventRepository:
 
     def __init__(self, db: AsyncIOMotorDatabase[Any]) -> None:
         self._events = db["events"]
+        self._reviews = db["reviews"]
 
     async def append(self, events: Sequence[Event]) -> None:
         if events:
@@ -61,6 +63,10 @@ class EventRepository:
         # Two queries, not one $or: each is an equality prefix of the (entity, key, at) index.
         for name in (entity, shared_entity(entity)):
             docs += await self._events.find({"entity": name, "key": key}).to_list(None)
+        if entity == "review":
+            pointer = await self._reviews.find_one({"_id": key}, {"collected_in": 1})
+            if pointer and pointer.get("collected_in") is not None:
+                docs += await self._events.find({"_id": pointer["collected_in"]}).to_list(None)
         docs.sort(key=lambda doc: (doc["at"], doc["_id"]))
         return [event for doc in docs for event in events_in_doc(doc, entity, key)]
 

@@ -20,10 +20,14 @@ from reputation.storage.events import EventRepository
 from reputation.storage.inbox import INDEXES as INBOX_INDEXES
 from reputation.storage.inbox import InboxRepository
 from reputation.storage.leases import LeaseRepository
+from reputation.storage.migrate import migrate
 from reputation.storage.quarantine import QuarantineRepository
+from reputation.storage.queue import INDEXES as QUEUE_INDEXES
 from reputation.storage.reviews import ReviewRepository
 from reputation.storage.sessions import INDEXES as SESSION_INDEXES
 from reputation.storage.sessions import SessionRepository
+from reputation.storage.timeline import INDEXES as TIMELINE_INDEXES
+from reputation.storage.timeline import TimelineRepository
 from reputation.storage.trends import INDEXES as TREND_INDEXES
 from reputation.storage.trends import TrendRepository
 from reputation.storage.users import INDEXES as USER_INDEXES
@@ -32,19 +36,8 @@ from reputation.storage.users import UserRepository
 log = logging.getLogger(__name__)
 
 INDEXES: dict[str, list[IndexModel]] = {
-    "reviews": [
-        # Every index here is written for every new review, so each must serve a query (the
-        # query it serves is named; BENCHMARKS.md "Storing reviews" has the cost of each).
-        # The key; also {source} (mark_removed_at_source without a location).
-        IndexModel([("source", ASCENDING), ("external_id", ASCENDING)], unique=True),
-        # Both queues: pending_classification() by its prefix, pending_response() by equality
-        # on both fields.
-        IndexModel([("pending_classification", ASCENDING), ("pending_response", ASCENDING)]),
-        IndexModel([("label_override.at", ASCENDING)], sparse=True),  # label_overrides
-        # around() (suspicion checks); its prefix: mark_removed_at_source with a location.
-        IndexModel([("source", ASCENDING), ("location", ASCENDING), ("created_at", ASCENDING)]),
-        IndexModel([("sentiment.flag", ASCENDING), ("created_at", ASCENDING)]),  # spikes
-    ],
+    # "reviews" has no secondary index on purpose: it is read by _id only (see
+    # storage/queue.py and storage/timeline.py, and BENCHMARKS.md "Storing reviews").
     "revisions": [
         IndexModel(
             [("source", ASCENDING), ("external_id", ASCENDING), ("number", ASCENDING)],
@@ -82,8 +75,16 @@ INDEXES: dict[str, list[IndexModel]] = {
     "leases": [IndexModel([("owner", ASCENDING)])],  # acquire/renew go by _id
 }
 
-# The web app's collections (users, sessions, the inbox read model, trend snapshots).
-for _extra in (USER_INDEXES, SESSION_INDEXES, INBOX_INDEXES, TREND_INDEXES):
+# The work queues and the timeline; the web app's collections (users, sessions, the inbox
+# read model, trend snapshots).
+for _extra in (
+    QUEUE_INDEXES,
+    TIMELINE_INDEXES,
+    USER_INDEXES,
+    SESSION_INDEXES,
+    INBOX_INDEXES,
+    TREND_INDEXES,
+):
     for _name, _models in _extra.items():
         INDEXES.setdefault(_name, []).extend(_models)
 
@@ -137,6 +138,7 @@ class Store:
         self.sessions = SessionRepository(self.db)
         self.inbox = InboxRepository(self.db)
         self.trends = TrendRepository(self.db)
+        self.timeline = TimelineRepository(self.db)
 
     @classmethod
     async def connect(cls, uri: str, database: str, *, timeout_ms: int = 5000) -> Store:
@@ -168,8 +170,11 @@ class Store:
             raise StorageError(f"MongoDB at {self.uri} does not answer: {reason}") from None
 
     async def ensure_indexes(self) -> None:
+        """Create every index (an existing one is left as it is) and bring a database written
+        by an earlier version up to date (storage/migrate.py)."""
         for name, models in INDEXES.items():
             await self.db[name].create_indexes(models)
+        await migrate(self.db)
 
     def close(self) -> None:
         self._client.close()

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from bson import ObjectId
 from motor.motor_asyncio import AsyncIOMotorDatabase
 from pymongo import UpdateOne
 from pymongo.errors import BulkWriteError, PyMongoError
@@ -34,6 +35,8 @@ from reputation.storage.documents import (
     stored_review,
     to_doc,
 )
+from reputation.storage.queue import GRACE, Stage, WorkQueue
+from reputation.storage.timeline import TimelineRepository, timeline_row
 
 # Fields a source may change without the author editing the content.
 _MUTABLE = ("author", "url", "lang", "reply", "brand", "location", "kind", "updated_at")
@@ -80,12 +83,20 @@ def _rounds(reviews: Iterable[Review]) -> list[list[Review]]:
 
 
 class ReviewRepository:
-    """Reviews keyed on (source, external_id). Writes only what changed."""
+    """Reviews keyed on (source, external_id). Writes only what changed.
+
+    ``reviews`` is read by ``_id`` only: the stages find their work through storage/queue.py
+    and the time-window questions go to storage/timeline.py, so storing a review costs no
+    secondary index write.
+    """
 
     def __init__(self, db: AsyncIOMotorDatabase[Any]) -> None:
         self._reviews = db["reviews"]
         self._revisions = db["revisions"]
         self._events = db["events"]
+        self._overrides = db["label_overrides"]
+        self._queue = WorkQueue(db)
+        self._timeline = TimelineRepository(db)
 
     async def upsert_many(self, reviews: Iterable[Review]) -> IngestResult:
         """Store a batch: insert new reviews, record edits as revisions, skip what is known."""
@@ -101,11 +112,26 @@ class ReviewRepository:
         result = IngestResult()
         existing = await self._existing({r.key for r in batch})
         fresh = [r for r in batch if r.key not in existing]
-        known = [r for r in batch if r.key in existing]
         now = utcnow()
+        changes = _judge([r for r in batch if r.key in existing], existing, now, result)
+        # Queued before the writes that make them pending (see storage/queue.py).
+        edited = [c.key for c in changes if c.revision is not None]
+        await self._queue.push("classify", [review_id(*r.key) for r in fresh] + edited)
         retry: list[Review] = []
         if fresh:
             docs = [new_review_doc(r, now=now) for r in fresh]
+            # The batch's "collected" event first, one shared document per 1,000 reviews; each
+            # review names its document (collected_in), which keeps the list out of the events
+            # index. A review another writer stores first names that writer's event instead.
+            events = []
+            for i in range(0, len(docs), _EVENT_CHUNK):
+                chunk = docs[i : i + _EVENT_CHUNK]
+                event_id = ObjectId()
+                for doc in chunk:
+                    doc["collected_in"] = event_id
+                items = [(doc["_id"], {"hash": doc["content_hash"]}) for doc in chunk]
+                events.append(shared_event_doc("review", "collected", now, items, doc_id=event_id))
+            await self._events.insert_many(events)
             lost: set[int] = set()
             try:
                 await self._reviews.insert_many(docs, ordered=False)
@@ -116,37 +142,18 @@ class ReviewRepository:
                     raise
                 lost = {error["index"] for error in errors}
                 retry = [r for i, r in enumerate(fresh) if i in lost]
-            inserted = [doc for i, doc in enumerate(docs) if i not in lost]
-            result.new += len(inserted)
+            result.new += len(docs) - len(lost)
             result.changed += [r.key for i, r in enumerate(fresh) if i not in lost]
-            if inserted:
-                # One shared event document per batch, not one per review: the history reads
-                # the same (EventRepository.for_key) for a fraction of the writes.
-                items = [(doc["_id"], {"hash": doc["content_hash"]}) for doc in inserted]
-                await self._events.insert_many(
-                    [
-                        shared_event_doc("review", "collected", now, items[i : i + _EVENT_CHUNK])
-                        for i in range(0, len(items), _EVENT_CHUNK)
-                    ]
-                )
         if retry:
             existing.update(await self._existing({r.key for r in retry}))
-        updates: list[_Change] = []
-        revisions: list[dict[str, Any]] = []
-        for review in known + retry:
-            change = _compare(review, existing[review.key], now)
-            if change is None:
-                result.unchanged += 1
-            elif isinstance(change, _Stale):
-                result.stale += 1
-            else:
-                updates.append(change)
-                if change.revision is None:
-                    result.unchanged += 1  # only source-side fields moved
-                else:
-                    revisions.append(change.revision)
-                    result.updated += 1
-                    result.changed.append(review.key)
+            late = _judge(retry, existing, now, result)
+            await self._queue.push("classify", [c.key for c in late if c.revision is not None])
+            changes += late
+        await self._apply(changes, result)
+        return result
+
+    async def _apply(self, changes: list[_Change], result: IngestResult) -> None:
+        revisions = [c.revision for c in changes if c.revision is not None]
         if revisions:
             # Old content first: a crash before the update below loses nothing, and a retry
             # finds the revision already kept (unique on source, external_id, number).
@@ -155,13 +162,13 @@ class ReviewRepository:
             except BulkWriteError as exc:
                 if any(e.get("code") != _DUPLICATE_KEY for e in exc.details["writeErrors"]):
                     raise
-        if updates:
-            outcome = await self._reviews.bulk_write([c.update for c in updates], ordered=False)
-            if outcome.matched_count < len(updates):
-                updates = await self._applied(updates, result)
-        if updates:
-            await self._events.insert_many([c.event for c in updates])
-        return result
+        if changes:
+            outcome = await self._reviews.bulk_write([c.update for c in changes], ordered=False)
+            if outcome.matched_count < len(changes):
+                changes = await self._applied(changes, result)
+        if changes:
+            await self._events.insert_many([c.event for c in changes])
+            await self._timeline.copy_fields({c.key: c.fields for c in changes if c.fields})
 
     async def _applied(self, changes: list[_Change], result: IngestResult) -> list[_Change]:
         """Keep the changes that landed; another writer moved the others first (their edit
@@ -216,24 +223,29 @@ class ReviewRepository:
         return [Revision.model_validate({k: v for k, v in d.items() if k != "_id"}) for d in docs]
 
     async def pending_classification(self, limit: int = 1000) -> list[StoredReview]:
-        # The prefix of the (pending_classification, pending_response) index.
-        cursor = self._reviews.find({"pending_classification": True}).limit(limit)
-        return [stored_review(doc) async for doc in cursor]
+        """Reviews whose current content awaits classification, oldest batch first."""
+        return await self._pending("classify", {"pending_classification": True}, limit)
 
     async def pending_response(self, limit: int = 1000) -> list[StoredReview]:
         """Reviews whose current content awaits the response step (flagged ones: a case and a
         draft; others: the suspicion checks and, when the brand wants it, a thank-you)."""
-        # One equality query per value of pending_classification (always a bool): so both
-        # queues share one index, (pending_classification, pending_response), which every new
-        # review is written to; {pending_response: True} alone is not a prefix of it.
-        found: list[StoredReview] = []
-        for classifying in (False, True):
-            query = {"pending_classification": classifying, "pending_response": True}
-            cursor = self._reviews.find(query).limit(limit - len(found))
-            found += [stored_review(doc) async for doc in cursor]
+        return await self._pending("respond", {"pending_response": True}, limit)
+
+    async def _pending(self, stage: Stage, where: dict[str, Any], limit: int) -> list[StoredReview]:
+        found: dict[str, StoredReview] = {}
+        finished = []
+        settled_before = utcnow() - GRACE
+        async for batch in self._queue.open(stage):
+            ids = [i for i in batch["ids"] if i not in found]
+            query = {"_id": {"$in": ids}, **where}
+            docs = await self._reviews.find(query).limit(limit - len(found)).to_list(None)
+            found.update((doc["_id"], stored_review(doc)) for doc in docs)
+            if not docs and batch["at"] < settled_before:
+                finished.append(batch["_id"])
             if len(found) >= limit:
                 break
-        return found
+        await self._queue.close(finished)
+        return list(found.values())
 
     async def responded(self, source: str, external_id: str, content_hash: str) -> None:
         """Mark a review's current content as answered (drafted and alerted)."""
@@ -254,6 +266,12 @@ class ReviewRepository:
         Returns how many were stored."""
         if not results:
             return 0
+        respond = [
+            review_id(*review.key)
+            for review, sentiment in results
+            if sentiment.flag or review.key in also_respond
+        ]
+        await self._queue.push("respond", respond)  # before the flags it points at
         sentiments: list[UpdateOne] = []
         statuses: list[UpdateOne] = []
         for review, sentiment in results:
@@ -280,6 +298,9 @@ class ReviewRepository:
         try:
             outcome = await self._reviews.bulk_write(sentiments, ordered=False)
             await self._reviews.bulk_write(statuses, ordered=False)
+            # A review edited meanwhile is pending again; its next classification rewrites
+            # the row, so the row may lag an edit but never misses a review.
+            await self._timeline.put([timeline_row(r, s) for r, s in results])
         except PyMongoError as exc:
             raise StorageError(f"storing sentiment failed: {exc}") from exc
         return int(outcome.matched_count)
@@ -321,18 +342,26 @@ class ReviewRepository:
     async def around(
         self, review: Review, window: timedelta, *, limit: int = 500
     ) -> list[StoredReview]:
-        """Reviews of the same source and location written within ``window`` of ``review``
-        (itself included), for the suspicious-pattern checks."""
-        query: dict[str, Any] = {
-            "source": review.source,
-            "location": review.location,
-            "created_at": {
-                "$gte": review.created_at - window,
-                "$lte": review.created_at + window,
-            },
-        }
-        cursor = self._reviews.find(query).sort("created_at", -1).limit(limit)
-        return [stored_review(doc) async for doc in cursor]
+        """Classified reviews of the same source and location written within ``window`` of
+        ``review`` (itself included), newest first, for the suspicious-pattern checks."""
+        ids = await self._timeline.around(
+            review.source,
+            review.location,
+            review.created_at - window,
+            review.created_at + window,
+            limit=limit,
+        )
+        docs = await self._by_ids(ids)
+        return sorted(docs, key=lambda r: r.created_at, reverse=True)
+
+    async def _by_ids(self, ids: Sequence[str]) -> list[StoredReview]:
+        chunks = await asyncio.gather(
+            *(
+                self._reviews.find({"_id": {"$in": list(ids[i : i + _LOOKUP_CHUNK])}}).to_list(None)
+                for i in range(0, len(ids), _LOOKUP_CHUNK)
+            )
+        )
+        return [stored_review(doc) for chunk in chunks for doc in chunk]
 
     async def mark_suspicious(self, source: str, external_id: str, suspicion: Suspicion) -> bool:
         """Label a review suspicious for a human (it stays stored and visible); a new event
@@ -359,17 +388,20 @@ class ReviewRepository:
         present = set(present_ids)
         if not present:
             raise StorageError(f"{source}: refusing to mark every review removed on an empty scan")
-        # Equality on source (and location) only, so an index prefix serves it on any server
-        # ((source, external_id) or (source, location, created_at)); the rest is checked here.
+        # The source's reviews are one range of _id ("source:external_id"; ";" follows ":"),
+        # read by the _id index; location and the rest are checked here.
+        in_source = {"$gte": review_id(source, ""), "$lt": f"{source};"}
+        fields = {"external_id": 1, "removed_at_source": 1, "location": 1}
+        gone = [
+            doc["_id"]
+            async for doc in self._reviews.find({"_id": in_source}, fields)
+            if not doc.get("removed_at_source")
+            and doc["external_id"] not in present
+            and (location is None or doc.get("location") == location)
+        ]
         scope: dict[str, Any] = {"source": source}
         if location is not None:
             scope["location"] = location
-        fields = {"external_id": 1, "removed_at_source": 1}
-        gone = [
-            doc["_id"]
-            async for doc in self._reviews.find(scope, fields)
-            if not doc.get("removed_at_source") and doc["external_id"] not in present
-        ]
         now = utcnow()
         marked = 0
         for doc_id in gone:
@@ -396,6 +428,8 @@ class ReviewRepository:
         override = LabelOverride(
             label=label, by=actor, at=utcnow(), content_hash=doc["content_hash"]
         )
+        await self._overrides.insert_one({"review": key, **override.model_dump(mode="python")})
+        await self._queue.push("classify", [key])
         await self._reviews.update_one(
             {"_id": key},
             {
@@ -410,26 +444,18 @@ class ReviewRepository:
 
     async def label_overrides(self, limit: int = 100_000) -> list[tuple[str, str, str]]:
         """(text, label, lang) of every review a human relabelled, for its current text."""
-        # `label_override.at` exists exactly when there is an override: the sparse index on it
-        # serves this (a `label_override: {$ne: None}` filter would scan every review).
-        cursor = self._reviews.find(
-            {"label_override.at": {"$exists": True}},
-            {
-                "title": 1,
-                "text": 1,
-                "label_override": 1,
-                "lang": 1,
-                "sentiment.lang": 1,
-                "content_hash": 1,
-            },
-        ).limit(limit)
+        # Every override is kept in label_overrides (append-only); the review's own
+        # label_override is the latest, and counts while its text is the one it was given for.
+        keys = list(
+            dict.fromkeys([doc["review"] async for doc in self._overrides.find({}, {"review": 1})])
+        )
         rows = []
-        async for doc in cursor:
-            override = doc["label_override"]
-            text = review_text(doc.get("title"), doc.get("text") or "")
-            if override.get("content_hash") == doc["content_hash"] and text.strip():
-                lang = (doc.get("sentiment") or {}).get("lang") or doc.get("lang") or "und"
-                rows.append((text, override["label"], lang))
+        for review in await self._by_ids(keys[:limit]):
+            override = review.label_override
+            text = review_text(review.title, review.text or "")
+            if override and override.content_hash == review.content_hash and text.strip():
+                lang = (review.sentiment.lang if review.sentiment else None) or review.lang or "und"
+                rows.append((text, override.label.value, lang))
         return rows
 
     async def count(self, query: dict[str, Any] | None = None) -> int:
@@ -449,7 +475,7 @@ class ReviewRepository:
         return {doc["_id"]: doc["n"] async for doc in self._reviews.aggregate(pipeline)}
 
     async def count_flagged(self) -> int:
-        return await self.count({"sentiment.flag": True})
+        return await self._timeline.count_flagged()
 
 
 _AUTOMATIC = (ReviewStatus.NEW, ReviewStatus.CLASSIFIED, ReviewStatus.FLAGGED)
@@ -467,6 +493,7 @@ class _Change:
     update: UpdateOne
     event: dict[str, Any]
     revision: dict[str, Any] | None = None
+    fields: dict[str, Any] = field(default_factory=dict)  # source-side fields it moved
 
 
 class _Stale:
@@ -530,7 +557,32 @@ def _compare(review: Review, doc: dict[str, Any], now: datetime) -> _Change | _S
     changed["stored_at"] = now
     fields = sorted(k for k in changed if k != "stored_at")
     event = _event(review, "refreshed", now, {"fields": fields})
-    return _Change(key, doc["content_hash"], UpdateOne({"_id": key}, {"$set": changed}), event)
+    update = UpdateOne({"_id": key}, {"$set": changed})
+    return _Change(key, doc["content_hash"], update, event, fields=changed)
+
+
+def _judge(
+    reviews: Sequence[Review],
+    existing: dict[tuple[str, str], dict[str, Any]],
+    now: datetime,
+    result: IngestResult,
+) -> list[_Change]:
+    """Compare incoming versions of known reviews with what is stored, counting each."""
+    changes: list[_Change] = []
+    for review in reviews:
+        change = _compare(review, existing[review.key], now)
+        if change is None:
+            result.unchanged += 1
+        elif isinstance(change, _Stale):
+            result.stale += 1
+        else:
+            changes.append(change)
+            if change.revision is None:
+                result.unchanged += 1  # only source-side fields moved
+            else:
+                result.updated += 1
+                result.changed.append(review.key)
+    return changes
 
 
 def _event_doc(

@@ -115,6 +115,10 @@ class EmbeddedMongo:
             str(self.data_dir / "db"),
             "--log-level",
             "WARNING",
+            # A plain single server: no replica-set advertisement, so no oplog — a second
+            # write of every document that only change streams would read, and nothing here
+            # uses them (or transactions). Half the cost of storing a review.
+            "--standalone",
         ]
         log.info(
             "starting embedded MongoDB on %s:%s (data in %s)", self.host, self.port, self.data_dir

@@ -116,13 +116,13 @@ async def snapshot_day(store: Store, day: date) -> int:
     end = start + timedelta(days=1)
     cells: dict[Key, _Cell] = defaultdict(_Cell)
     window = {"$gte": start, "$lt": end}
-    # One query per flag value: each is an equality and a range of the (sentiment.flag,
-    # created_at) index; a single `$in` of the three the embedded server answers by
-    # scanning every review (BENCHMARKS.md "Dashboard").
+    # The timeline has a row per classified review. One query per flag value: each is an
+    # equality and a range of its (sentiment.flag, created_at) index; a single `$in` of the
+    # two the embedded server answers by scanning (BENCHMARKS.md "Dashboard").
     docs = []
-    for flag in (True, False, None):
+    for flag in (True, False):
         where = {"sentiment.flag": flag, "created_at": window}
-        docs += await db["reviews"].find(where, _REVIEW_FIELDS).to_list(None)
+        docs += await db["timeline"].find(where, _REVIEW_FIELDS).to_list(None)
     for doc in docs:
         cell = cells[_key(doc)]
         cell.volume += 1

@@ -16,10 +16,10 @@ Buckets = dict[tuple[str | None, str], dict[int, int]]
 
 
 class VolumeRepository:
-    """Read-only counts over the ``reviews`` collection."""
+    """Read-only counts over the timeline (storage/timeline.py: a row per classified review)."""
 
     def __init__(self, db: AsyncIOMotorDatabase[Any]) -> None:
-        self._reviews = db["reviews"]
+        self._timeline = db["timeline"]
 
     async def flagged_buckets(
         self, *, start: datetime, end: datetime, origin: datetime, bucket: timedelta
@@ -45,7 +45,7 @@ class VolumeRepository:
             },
         ]
         buckets: Buckets = {}
-        async for doc in self._reviews.aggregate(pipeline):
+        async for doc in self._timeline.aggregate(pipeline):
             key = doc["_id"]
             group = buckets.setdefault((key.get("brand"), str(key["source"])), {})
             group[int(key["bucket"])] = int(doc["count"])

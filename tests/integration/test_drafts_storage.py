@@ -2,7 +2,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from reputation.core.models import Draft, Review, Suspicion
+from reputation.core.models import Draft, Label, Review, Sentiment, Suspicion
 from responders.suspicion import check_stored
 
 pytestmark = pytest.mark.integration
@@ -49,6 +49,27 @@ def review(n, text, minutes, location="store-1"):
     )
 
 
+async def classify_all(store, keys):
+    """Store a negative sentiment for each review, as the pipeline's classify step does."""
+    stored = [await store.reviews.get(*key) for key in keys]
+    scores = {"negative": 0.9, "neutral": 0.05, "positive": 0.05}
+    results = [
+        (
+            r,
+            Sentiment(
+                label=Label.NEGATIVE,
+                scores=scores,
+                lang="en",
+                flag=True,
+                model="t",
+                content_hash=r.content_hash,
+            ),
+        )
+        for r in stored
+    ]
+    assert await store.reviews.save_sentiments(results) == len(results)
+
+
 async def test_suspicious_items_are_labelled_with_an_event_and_kept(store):
     text = "Worst shop in town, they steal your money and never answer, avoid them"
     reviews = [review(n, text + "!" * n, 30 * n) for n in range(3)]
@@ -56,8 +77,12 @@ async def test_suspicious_items_are_labelled_with_an_event_and_kept(store):
     reviews.append(review(8, text, 60 * 24 * 10))
     await store.reviews.upsert_many(reviews)
     stored = await store.reviews.get("google_business", "r0")
+    # Neighbours come from the timeline, written when a review is classified.
+    assert await store.reviews.around(stored, timedelta(hours=48)) == []
+    await classify_all(store, [r.key for r in reviews])
+    stored = await store.reviews.get("google_business", "r0")
     around = await store.reviews.around(stored, timedelta(hours=48))
-    assert {r.external_id for r in around} == {"r0", "r1", "r2"}
+    assert [r.external_id for r in around] == ["r2", "r1", "r0"]  # newest first
 
     found = await check_stored(store.reviews, stored)
     assert found is not None

@@ -183,7 +183,10 @@ async def test_a_batch_is_collected_in_one_event_document_read_per_review(store)
     assert first.new == 3
     (shared,) = [doc async for doc in store.db["events"].find({"type": "collected"})]
     assert shared["entity"] == "reviews"
-    assert shared["key"] == [f"google_business:r{i}" for i in range(3)]
+    assert shared["keys"] == [f"google_business:r{i}" for i in range(3)]
+    assert "key" not in shared  # out of the events index: each review names the document
+    raw = await store.db["reviews"].find_one({"_id": "google_business:r0"})
+    assert raw["collected_in"] == shared["_id"]
     await store.reviews.set_status("google_business", "r1", ReviewStatus.HIDDEN, actor="ana")
     for i in range(3):
         stored = await store.reviews.get("google_business", f"r{i}")
