@@ -25,6 +25,7 @@ checked to write the same entries. Trend snapshots are written by the real
 ``snapshot_day`` for every day of the year (timed).
 
     .venv/bin/python bench/dashboard.py [--n 1000000] [--repeat 20] [--batch 5000] [--uri URI]
+        [--db NAME]     # with --uri: reuse a database this bench seeded (queries only)
 """
 
 from __future__ import annotations
@@ -331,10 +332,30 @@ def plan_line(plans: list[Plan]) -> str:
     return total.line()
 
 
-async def run(uri: str, n: int, batch: int, repeat: int, sync_sample: int) -> None:
-    store = await Store.connect(uri, f"dash_{uuid.uuid4().hex[:8]}")
+async def run(
+    uri: str,
+    n: int,
+    batch: int,
+    repeat: int,
+    sync_sample: int,
+    database: str | None = None,
+    skip_baselines: bool = False,
+) -> None:
+    store = await Store.connect(uri, database or f"dash_{uuid.uuid4().hex[:8]}")
     now = datetime.now(UTC).replace(microsecond=0)
     try:
+        meta = await store.db["bench_meta"].find_one({"_id": "seeded"})
+        if meta is not None and meta["n"] == n:
+            # --db with a database this bench seeded before: time the queries again on it.
+            now = meta["now"]
+            print(f"reusing {store.db.name}: {n:,} reviews seeded {now:%Y-%m-%d %H:%M} UTC")
+            await inbox_queries(store, now, repeat)
+            await trend_queries(store, now, repeat)
+            if not skip_baselines:
+                await baselines(store, now)
+            return
+        if meta is not None:
+            raise SystemExit(f"{store.db.name} holds {meta['n']:,} seeded reviews, not {n:,}")
         print(f"seeding {n:,} reviews in batches of {batch:,} ...", flush=True)
         began = time.perf_counter()
         timings = await seed(store, n, batch, now)
@@ -347,6 +368,7 @@ async def run(uri: str, n: int, batch: int, repeat: int, sync_sample: int) -> No
         )
         await check_sync(store, sync_sample)
         await snapshots(store, now)
+        await store.db["bench_meta"].insert_one({"_id": "seeded", "n": n, "now": now})
         await inbox_queries(store, now, repeat)
         await trend_queries(store, now, repeat)
         await baselines(store, now)
@@ -501,9 +523,25 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=20)
     parser.add_argument("--sync-sample", type=int, default=2000)
     parser.add_argument("--uri", help="an existing MongoDB (default: the embedded server)")
+    parser.add_argument(
+        "--db",
+        help="with --uri: seed into this database, or time the queries again on it if this "
+        "bench already seeded it with --n reviews",
+    )
+    parser.add_argument("--no-baselines", action="store_true", help="skip the naive baselines")
     args = parser.parse_args()
     if args.uri:
-        asyncio.run(run(args.uri, args.n, args.batch, args.repeat, args.sync_sample))
+        asyncio.run(
+            run(
+                args.uri,
+                args.n,
+                args.batch,
+                args.repeat,
+                args.sync_sample,
+                args.db,
+                args.no_baselines,
+            )
+        )
         return
     with (
         tempfile.TemporaryDirectory() as tmp,

@@ -212,19 +212,30 @@ class InboxRepository:
         record: list[dict[str, Any]] | None = None,
     ) -> tuple[list[dict[str, Any]], int, bool]:
         """The page's documents, the total (up to TOTAL_CAP) and whether it was capped.
-        ``record`` collects each server-side filter read (for :meth:`explain`)."""
+        ``record`` collects each server-side filter read (for :meth:`explain`).
+
+        The segments are read with a small projection (what orders and filters an item), so
+        the server encodes a few fields per key it reads instead of the whole entry; only the
+        page's entries are then read whole, by ``_id``."""
         p = plan(query, now=now)
         skip, wanted = (query.page - 1) * query.per_page, query.per_page
-        projection = _SEARCH_PROJECTION if p.search else _READ_PROJECTION
+        projection = _SEARCH_SCAN if p.search else _SCAN
         found: list[dict[str, Any]] = []
         cap = SEARCH_CAP if p.search else max(TOTAL_CAP, skip + wanted)
+        # With no check made here, every key a segment yields counts: it can stop at the cap.
+        # (Order within a segment is the index's: ties beyond the cap are cut arbitrarily but
+        # the same way on every read, so pages stay consistent.)
+        bounded = not p.checks and not p.search
 
         async def read(alternatives: list[dict[str, Any]]) -> list[dict[str, Any]]:
             segment: dict[str, dict[str, Any]] = {}
             for where in alternatives:
                 if record is not None:
                     record.append(where)
-                async for doc in self._inbox.find(where, projection):
+                cursor = self._inbox.find(where, projection)
+                if bounded:
+                    cursor = cursor.limit(cap + 1 - len(found))
+                async for doc in cursor:
                     if doc["_id"] not in segment and p.matches(doc):
                         segment[doc["_id"]] = doc
             return sorted(segment.values(), key=p.key)
@@ -237,7 +248,9 @@ class InboxRepository:
             found += await read(alternatives)
         if p.search:
             found.sort(key=newest_key if query.sort is InboxSort.NEWEST else urgent_key)
-        page = found[skip : skip + wanted]
+        ids = [doc["_id"] for doc in found[skip : skip + wanted]]
+        whole = {doc["_id"]: doc async for doc in self._inbox.find({"_id": {"$in": ids}}, _READ)}
+        page = [whole[i] for i in ids if i in whole]
         limit = SEARCH_CAP if p.search else TOTAL_CAP
         return page, min(len(found), limit), len(found) > limit
 
@@ -288,8 +301,26 @@ def _chunks(values: list[str]) -> Iterable[list[str]]:
 
 
 _PROJECTION = {"terms": 0, "author_lc": 0, "severity_rank": 0, "updated_at": 0}
-_READ_PROJECTION = {"terms": 0, "author_lc": 0, "updated_at": 0}
-_SEARCH_PROJECTION = {"updated_at": 0}
+_READ = {"terms": 0, "author_lc": 0, "updated_at": 0}
+# What orders an entry (inbox_plan.newest_key / urgent_key) and what a check reads.
+_SCAN = dict.fromkeys(
+    (
+        "created_at",
+        "awaiting_reply",
+        "severity_rank",
+        "reply_due_at",
+        "brand",
+        "location",
+        "source",
+        "lang",
+        "severity",
+        "topics",
+        "status",
+        "suspicious",
+    ),
+    1,
+)
+_SEARCH_SCAN = {**_SCAN, "terms": 1, "author_lc": 1, "case_ref": 1}
 
 
 def _item(doc: dict[str, Any]) -> InboxItem:

@@ -7,6 +7,8 @@ from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
 from typing import Any
 
+import numpy as np
+
 from reputation.core.trends import Grain, TrendBucket
 
 
@@ -32,23 +34,32 @@ def buckets_between(start: date, end: date, grain: Grain) -> list[date]:
     return starts
 
 
-def weighted_quantile(samples: Iterable[tuple[Sequence[float], int]], q: float) -> float | None:
-    """The ``q`` quantile of samples that each stand for ``count`` values."""
-    points: list[tuple[float, float]] = []
+def weighted_quantiles(
+    samples: Iterable[tuple[Sequence[float], int]], qs: Sequence[float]
+) -> list[float | None]:
+    """The ``qs`` quantiles of samples that each stand for ``count`` values: the smallest
+    value whose cumulative weight reaches ``q`` of the total. One sort serves every ``q``
+    (a year by day sorts ~300,000 sampled response times: numpy, not a Python loop)."""
+    values: list[Sequence[float]] = []
+    weights: list[np.ndarray] = []
     for sample, count in samples:
         if sample:
-            weight = count / len(sample)
-            points.extend((value, weight) for value in sample)
-    if not points:
-        return None
-    points.sort()
-    total = sum(w for _, w in points)
-    running = 0.0
-    for value, weight in points:
-        running += weight
-        if running >= q * total - 1e-9:
-            return value
-    return points[-1][0]
+            values.append(sample)
+            weights.append(np.full(len(sample), count / len(sample)))
+    if not values:
+        return [None] * len(qs)
+    flat = np.concatenate([np.asarray(v, dtype=float) for v in values])
+    order = np.argsort(flat, kind="stable")
+    cumulative = np.cumsum(np.concatenate(weights)[order])
+    total = cumulative[-1]
+    last = len(flat) - 1
+    found = [int(np.searchsorted(cumulative, q * total - 1e-9, side="left")) for q in qs]
+    return [float(flat[order[min(i, last)]]) for i in found]
+
+
+def weighted_quantile(samples: Iterable[tuple[Sequence[float], int]], q: float) -> float | None:
+    """The ``q`` quantile of samples that each stand for ``count`` values."""
+    return weighted_quantiles(samples, [q])[0]
 
 
 def _share(part: int, whole: int) -> float | None:
@@ -70,8 +81,7 @@ def summarise(start: date, docs: Sequence[dict[str, Any]]) -> TrendBucket:
         for topic, count in doc.get("topics") or []:
             topics[str(topic)] += int(count)
     samples = [(d.get("response_sample") or [], d.get("replies", 0)) for d in docs]
-    median = weighted_quantile(samples, 0.5)
-    p90 = weighted_quantile(samples, 0.9)
+    median, p90 = weighted_quantiles(samples, [0.5, 0.9])
     return TrendBucket(
         start=start,
         volume=volume,
