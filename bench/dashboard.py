@@ -71,6 +71,7 @@ from reputation.storage.inbox import entry_doc  # noqa: E402
 from reputation.storage.server import EmbeddedMongo  # noqa: E402
 from reputation.storage.timeline import timeline_row  # noqa: E402
 from reputation.storage.trends import snapshot_day  # noqa: E402
+from reputation.storage.vocabulary import Vocabulary  # noqa: E402
 
 WORDS = {
     "pt": "entrega atrasou produto chegou quebrado atendimento ótimo recomendo péssimo loja"
@@ -228,6 +229,7 @@ async def seed(store: Store, n: int, batch: int, now: datetime) -> dict[str, flo
     db = store.db
     timings: dict[str, float] = {"generate": 0.0, "insert": 0.0}
     flagged = 0
+    words: set[str] = set()
     for start in range(0, n, batch):
         began = time.perf_counter()
         reviews, cases, drafts, entries, rows = seed_batch(
@@ -241,12 +243,17 @@ async def seed(store: Store, n: int, batch: int, now: datetime) -> dict[str, flo
             await db["cases"].insert_many(cases, ordered=False)
             await db["drafts"].insert_many(drafts, ordered=False)
             await db["inbox"].insert_many(entries, ordered=False)
+            words.update(term for entry in entries for term in entry["terms"])
         timings["insert"] += time.perf_counter() - began
         flagged += len(cases)
         done = start + len(reviews)
         if done % (batch * 20) == 0 or done == n:
             rate = done / (timings["generate"] + timings["insert"])
             print(f"  seeded {done:>8} reviews ({flagged} flagged), {rate:,.0f}/s", flush=True)
+    # The search vocabulary, as sync fills it (storage/vocabulary.py).
+    began = time.perf_counter()
+    await Vocabulary(db).add(words)
+    timings["insert"] += time.perf_counter() - began
     timings["flagged"] = flagged
     return timings
 

@@ -40,6 +40,7 @@ from reputation.storage.inbox_plan import (
     urgent_key,
 )
 from reputation.storage.search import fold, search_filter, terms
+from reputation.storage.vocabulary import Vocabulary
 
 URGENT = [("awaiting_reply", DESCENDING), ("severity_rank", DESCENDING), ("reply_due_at", 1)]
 NEWEST = [("created_at", DESCENDING)]
@@ -84,6 +85,7 @@ class InboxRepository:
         self._drafts = db["drafts"]
         self._events = db["events"]
         self._state = db["read_models"]
+        self._vocabulary = Vocabulary(db)
         self._min_interval_s = min_interval_s
         self._last_sync = float("-inf")
 
@@ -174,6 +176,7 @@ class InboxRepository:
             refs = [d["case_ref"] for d in wanted if d.get("case_ref")]
             cases = {d["_id"]: d async for d in self._cases.find({"_id": {"$in": refs}})}
             updates = []
+            words: set[str] = set()
             for review in wanted:
                 case = cases.get(review.get("case_ref") or "")
                 draft = None
@@ -184,10 +187,12 @@ class InboxRepository:
                         sort=[("created_at", DESCENDING), ("_id", DESCENDING)],
                     )
                 entry = entry_doc(review, case, draft)
+                words.update(entry["terms"])
                 updates.append(UpdateOne({"_id": review["_id"]}, {"$set": entry}, upsert=True))
             if updates:
                 await self._inbox.bulk_write(updates, ordered=False)
                 written += len(updates)
+                await self._vocabulary.add(words)
         return written
 
     # --- reading ------------------------------------------------------------------------
@@ -217,15 +222,17 @@ class InboxRepository:
         The segments are read with a small projection (what orders and filters an item), so
         the server encodes a few fields per key it reads instead of the whole entry; only the
         page's entries are then read whole, by ``_id``."""
-        p = plan(query, now=now)
+        words = terms(query.q or "", cap=8)
+        expansions = await self._vocabulary.expand(words[0]) if len(words) == 1 else None
+        p = plan(query, now=now, expansions=expansions)
         skip, wanted = (query.page - 1) * query.per_page, query.per_page
-        projection = _SEARCH_SCAN if p.search else _SCAN
+        projection = _SEARCH_SCAN if p.search and not p.implied else _SCAN
         found: list[dict[str, Any]] = []
         cap = SEARCH_CAP if p.search else max(TOTAL_CAP, skip + wanted)
         # With no check made here, every key a segment yields counts: it can stop at the cap.
         # (Order within a segment is the index's: ties beyond the cap are cut arbitrarily but
         # the same way on every read, so pages stay consistent.)
-        bounded = not p.checks and not p.search
+        bounded = p.implied or not (p.checks or p.search)
 
         async def read(alternatives: list[dict[str, Any]]) -> list[dict[str, Any]]:
             segment: dict[str, dict[str, Any]] = {}
@@ -374,7 +381,7 @@ def entry_doc(
         "replied_at": replied_at,
         "resolved_at": resolved_at,
         "removed_at_source": bool(review.get("removed_at_source")),
-        "terms": terms(f"{title}\n{text}"),
+        "terms": terms(f"{title}\n{text}\n{author or ''}"),  # author names are searched too
         "updated_at": utcnow(),
     }
 

@@ -27,7 +27,7 @@ A real MongoDB answers the same finds from the same indexes, only faster.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -58,6 +58,9 @@ class Plan:
     checks: list[Check] = field(default_factory=list)
     key: SortKey = lambda doc: doc["_id"]
     search: bool = False
+    # Every entry the server returns satisfies the checks (a search for one word, expanded
+    # into whole terms): read with the small projection, stop at the cap.
+    implied: bool = False
 
     def matches(self, doc: dict[str, Any]) -> bool:
         return all(check(doc) for check in self.checks)
@@ -153,20 +156,27 @@ def _due_windows(now: datetime) -> Iterator[dict[str, Any] | None]:
     yield {"$gte": start}
 
 
-def _search(text: str) -> tuple[list[dict[str, Any]], Check] | None:
-    """Server-side alternatives of a search and the whole condition, checked here."""
+def _search(
+    text: str, expansions: Sequence[str] | None
+) -> tuple[list[dict[str, Any]], Check, bool] | None:
+    """Server-side alternatives of a search, the whole condition (checked here) and whether
+    the alternatives imply it."""
     text = text.strip()
     if not text:
         return None
     if REF_PATTERN.match(text):
         ref = text.upper()
-        return [{"case_ref": prefix_range(ref)}], lambda d: (d.get("case_ref") or "").startswith(
-            ref
-        )
+        alternatives: list[dict[str, Any]] = [{"case_ref": prefix_range(ref)}]
+        return alternatives, lambda d: (d.get("case_ref") or "").startswith(ref), True
     author = fold(text).strip()
     words = terms(text, cap=8)
-    alternatives: list[dict[str, Any]] = [{"author_lc": prefix_range(author)}]
     whole, last = (words[:-1], words[-1]) if words else ([], "")
+    if not whole and last and expansions is not None:
+        # One word: the whole terms it is a prefix of (storage/vocabulary.py; author names
+        # are terms too), each windowed newest first by (terms, created_at).
+        alternatives = [{"terms": term, "windowed": True} for term in expansions]
+        return alternatives, lambda d: True, True
+    alternatives = [{"author_lc": prefix_range(author)}]  # a name typed in full, as a prefix
     if whole:
         # The longest whole word is likely the rarest; (terms, created_at) windows it.
         alternatives.append({"terms": max(whole, key=len), "windowed": True})
@@ -181,16 +191,19 @@ def _search(text: str) -> tuple[list[dict[str, Any]], Check] | None:
             return False
         return all(w in have for w in whole) and any(t.startswith(last) for t in have)
 
-    return alternatives, check
+    return alternatives, check, False
 
 
-def plan(query: InboxQuery, *, now: datetime) -> Plan:
+def plan(query: InboxQuery, *, now: datetime, expansions: Sequence[str] | None = None) -> Plan:
+    """How to read ``query``'s page. ``expansions``: the terms a one-word search stands for
+    (:meth:`Vocabulary.expand`); without them a one-word search is a prefix range."""
     equal = equality_filter(query)
     due = _sla(query, now)
-    searching = _search(query.q or "")
+    searching = _search(query.q or "", expansions)
     if searching is not None:
-        alternatives, check = searching
-        checks = [check, *(_check_equal(k, v) for k, v in equal.items())]
+        alternatives, check, implied = searching
+        checks = [] if implied else [check]
+        checks += [_check_equal(k, v) for k, v in equal.items()]
         if due is not None:
             checks.append(_check_due(due))
         segments: list[list[dict[str, Any]]] = []
@@ -202,7 +215,8 @@ def plan(query: InboxQuery, *, now: datetime) -> Plan:
             segments.append(plain)  # a prefix range has no second field to window on
         for window in windows if windowed else []:
             segments.append([{**w, "created_at": window} for w in windowed])
-        return Plan(segments=segments, checks=checks, key=newest_key, search=True)
+        implied = implied and not checks
+        return Plan(segments=segments, checks=checks, key=newest_key, search=True, implied=implied)
     # One equality filter goes to the server with the segment; the others are checked here.
     server: dict[str, Any] = {}
     for name in (*_SERVER_FIRST, "brand"):

@@ -1,11 +1,15 @@
 """Bringing a database written by an earlier version up to date, once.
 
+Each step runs once, recorded in ``migrations``.
+
 Earlier versions indexed ``reviews`` for the pipeline's queues, the time-window queries and
 the label overrides. The work queues (storage/queue.py), the timeline (storage/timeline.py)
 and the ``label_overrides`` log replace those indexes, so a database written before them
 gets, once: a queue document for every review still pending a stage, a timeline row for
 every classified review, and its overrides copied to the log. The old indexes stay (code
 never drops one); BENCHMARKS.md "Storing reviews" names those an operator may drop.
+
+The search vocabulary (storage/vocabulary.py) is filled from the inbox's terms.
 """
 
 from __future__ import annotations
@@ -21,25 +25,37 @@ from reputation.core.models import utcnow
 from reputation.storage.documents import stored_review
 from reputation.storage.queue import Stage, WorkQueue
 from reputation.storage.timeline import TimelineRepository, timeline_row
+from reputation.storage.vocabulary import Vocabulary
 
 log = logging.getLogger(__name__)
 
 MARKER = "2026-12-queues-timeline"
+SEARCH_MARKER = "2026-12-search-vocabulary"
 _BATCH = 1000
 
 
 async def migrate(db: AsyncIOMotorDatabase[Any]) -> None:
+    """Run each step not yet recorded in ``migrations`` (every step is idempotent, so two
+    processes starting together at worst do one twice)."""
     migrations = db["migrations"]
-    if await migrations.find_one({"_id": MARKER}) is not None:
-        return
-    if await db["reviews"].find_one({}, {"_id": 1}) is not None:
-        log.info("bringing the database up to date (%s); this reads every review once", MARKER)
-        await _queues(db)
-        await _timeline(db)
-        await _overrides(db)
-    # Another process may finish the same migration first: all of it is idempotent.
+    done = {doc["_id"] async for doc in migrations.find({}, {"_id": 1})}
+    if MARKER not in done:
+        if await db["reviews"].find_one({}, {"_id": 1}) is not None:
+            log.info("bringing the database up to date (%s): reading every review once", MARKER)
+            await _queues(db)
+            await _timeline(db)
+            await _overrides(db)
+        await _record(migrations, MARKER)
+    if SEARCH_MARKER not in done:
+        if await db["inbox"].find_one({}, {"_id": 1}) is not None:
+            log.info("bringing the inbox up to date (%s)", SEARCH_MARKER)
+            await _search_terms(db)
+        await _record(migrations, SEARCH_MARKER)
+
+
+async def _record(migrations: Any, marker: str) -> None:
     with contextlib.suppress(DuplicateKeyError):
-        await migrations.insert_one({"_id": MARKER, "at": utcnow()})
+        await migrations.insert_one({"_id": marker, "at": utcnow()})
 
 
 async def _queues(db: AsyncIOMotorDatabase[Any]) -> None:
@@ -76,3 +92,14 @@ async def _overrides(db: AsyncIOMotorDatabase[Any]) -> None:
             await db["label_overrides"].insert_one({**entry, **override})
         except DuplicateKeyError:
             continue
+
+
+async def _search_terms(db: AsyncIOMotorDatabase[Any]) -> None:
+    """Every term of the inbox enters the vocabulary (storage/vocabulary.py). Entries written
+    from now on also hold their author's name as terms; older ones gain them when next
+    rebuilt (rewriting every entry here would cost minutes per 100,000 on the embedded
+    server: each update rewrites all of an entry's index keys)."""
+    words: set[str] = set()
+    async for doc in db["inbox"].find({}, {"terms": 1}):
+        words.update(doc.get("terms") or [])
+    await Vocabulary(db).add(words)
