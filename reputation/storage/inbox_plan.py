@@ -37,7 +37,7 @@ from reputation.core.models import Severity
 from reputation.storage.search import REF_PATTERN, fold, terms
 
 TOTAL_CAP = 500  # "500+": enough to work an inbox by; each key counted costs ~30 µs
-SEARCH_CAP = 2000
+SEARCH_CAP = 500
 # Equality filters in the order they are tried as the server-side one (most selective first).
 _SERVER_FIRST = ("status", "suspicious", "topics", "severity", "location", "source", "lang")
 _RANKS = sorted((s.rank for s in Severity), reverse=True)
