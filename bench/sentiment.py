@@ -1,9 +1,11 @@
 """Throughput and memory of the default sentiment model on 2,000 typical reviews.
 
 Reviews are drawn from the labelled datasets (pt, es, it, fa, ru; 400 each, 20–80 tokens,
-fixed seed), in random order. The naive baseline is a transformers ``feature-extraction``
-pipeline called one text at a time with the same weights (on a 200-text subset), run in the
-same process; the figure that matters is the ratio.
+fixed seed), in random order. The model's resident memory is measured in a fresh process
+per precision (it loads the model and scores the same reviews; nothing else counts). The
+naive baseline is a transformers ``feature-extraction`` pipeline called one text at a time
+with the same weights (on a 200-text subset), run in the same process; the figure that
+matters is the ratio.
 
     .venv/bin/python bench/sentiment.py [--datasets ../shared/datasets] [--n 2000]
 """
@@ -14,7 +16,9 @@ import argparse
 import json
 import random
 import resource
+import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -63,12 +67,42 @@ def sample(datasets: Path, tokenizer: object, n: int) -> list[str]:
     return texts
 
 
+def resident(base: str, precision: str, texts_file: Path) -> None:
+    """The model alone: load it, score the texts, print the process's peak RSS (a fresh
+    process, so nothing of the benchmark's own sampling or other precisions counts)."""
+    import torch
+
+    torch.set_num_threads(2)
+    texts = json.loads(texts_file.read_text())
+    model = FineTunedSentimentModel(base, default_weights(), batch_size=64, precision=precision)
+    model.score_blocking(texts)
+    # VmHWM, not getrusage: ru_maxrss survives exec, so it would report the parent's peak.
+    status = Path("/proc/self/status").read_text().splitlines()
+    peak = next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
+    print(json.dumps({"precision": precision, "peak_rss_mb": round(peak / 1024)}))
+
+
+def resident_mb(base: str, precision: str, texts: list[str]) -> float:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "texts.json"
+        path.write_text(json.dumps(texts))
+        command = [sys.executable, __file__, "--resident", precision, "--texts", str(path)]
+        done = subprocess.run(command, capture_output=True, text=True, check=True)  # noqa: S603
+    return float(json.loads(done.stdout.strip().splitlines()[-1])["peak_rss_mb"])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--datasets", default=str(ROOT.parent / "shared" / "datasets"))
     parser.add_argument("--n", type=int, default=2000)
     parser.add_argument("--baseline-n", type=int, default=200)
+    parser.add_argument("--resident", help=argparse.SUPPRESS)  # internal: see resident()
+    parser.add_argument("--texts", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.resident:
+        settings = load_settings(data_dir=ROOT / "var")
+        resident(default_encoder(settings, print), args.resident, Path(args.texts))
+        return
 
     import torch
 
@@ -110,6 +144,9 @@ def main() -> None:
             f"{precision:5}{note}: load {load_s:4.1f}s, RSS {before:5.0f} → {rss_mb():5.0f} MB, "
             f"{len(texts) / elapsed:7.1f} reviews/s, peak RSS so far {peak_mb():.0f} MB"
         )
+    for precision in precisions:
+        mb = resident_mb(base, precision, texts)
+        print(f"{precision:5}: peak RSS of a process that loads it and scores them: {mb:.0f} MB")
     for precision in precisions[1:]:
         agree = np.mean(
             [a == b for a, b in zip(results[shipped][1], results[precision][1], strict=True)]
