@@ -34,6 +34,7 @@ from sentiment.finetuned import (  # noqa: E402
     bf16_is_fast,
     resolve_precision,
 )
+from sentiment.workers import available_cores  # noqa: E402
 
 
 def rss_mb() -> float:
@@ -70,11 +71,8 @@ def sample(datasets: Path, tokenizer: object, n: int) -> list[str]:
 def resident(base: str, precision: str, texts_file: Path) -> None:
     """The model alone: load it, score the texts, print the process's peak RSS (a fresh
     process, so nothing of the benchmark's own sampling or other precisions counts)."""
-    import torch
-
-    torch.set_num_threads(2)
     texts = json.loads(texts_file.read_text())
-    model = FineTunedSentimentModel(base, default_weights(), batch_size=64, precision=precision)
+    model = FineTunedSentimentModel(base, default_weights(), precision=precision)
     model.score_blocking(texts)
     # VmHWM, not getrusage: ru_maxrss survives exec, so it would report the parent's peak.
     status = Path("/proc/self/status").read_text().splitlines()
@@ -106,12 +104,12 @@ def main() -> None:
 
     import torch
 
-    torch.set_num_threads(2)
     settings = load_settings(data_dir=ROOT / "var")
     base = default_encoder(settings, print)
     print(
         f"python {sys.version.split()[0]}, torch {torch.__version__}, "
-        f"{torch.get_num_threads()} threads"
+        f"{available_cores()} cores: one single-threaded inference worker each, "
+        f"batches of {settings.sentiment.batch_size}"
     )
     shipped = resolve_precision(settings.sentiment.precision)
     precisions = [shipped] + [
@@ -125,7 +123,7 @@ def main() -> None:
     for precision in precisions:
         before = rss_mb()
         started = time.perf_counter()
-        model = FineTunedSentimentModel(base, default_weights(), batch_size=64, precision=precision)
+        model = FineTunedSentimentModel(base, default_weights(), precision=precision)
         load_s = time.perf_counter() - started
         if not texts:
             texts = sample(Path(args.datasets), model.tokenizer, args.n)
@@ -144,6 +142,17 @@ def main() -> None:
             f"{precision:5}{note}: load {load_s:4.1f}s, RSS {before:5.0f} → {rss_mb():5.0f} MB, "
             f"{len(texts) / elapsed:7.1f} reviews/s, peak RSS so far {peak_mb():.0f} MB"
         )
+    one = FineTunedSentimentModel(base, default_weights(), precision=shipped, threads=1)
+    one.score_blocking(texts[:64])
+    started = time.perf_counter()
+    one.score_blocking(texts)
+    single = len(texts) / (time.perf_counter() - started)
+    print(
+        f"{shipped} on one worker (one core): {single:.1f} reviews/s; "
+        f"1 → {available_cores()} workers: "
+        f"{results[shipped][0] / single:.2f}x"
+    )
+    del one
     for precision in precisions:
         mb = resident_mb(base, precision, texts)
         print(f"{precision:5}: peak RSS of a process that loads it and scores them: {mb:.0f} MB")
@@ -157,6 +166,7 @@ def main() -> None:
 
     from transformers import pipeline
 
+    torch.set_num_threads(available_cores())
     extractor = pipeline(
         "feature-extraction",
         model=model.encoder,

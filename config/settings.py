@@ -77,7 +77,13 @@ class SentimentSettings(_Section):
     )
     batch_size: int = Field(default=32, ge=1, le=1024)
     max_length: int = Field(default=256, ge=8, le=512)
-    threads: int = Field(default=0, ge=0, le=256, description="0 = torch's default")
+    threads: int = Field(
+        default=0,
+        ge=0,
+        le=256,
+        description="cores for inference (the default model runs one single-threaded worker "
+        "per core); 0 = all available cores",
+    )
     precision: str = Field(
         default="auto",
         pattern=r"^(auto|fp32|bf16|int8)$",

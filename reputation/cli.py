@@ -87,6 +87,13 @@ def _parser() -> argparse.ArgumentParser:
         help="at most this many training rows per (dataset, label)",
     )
     train.add_argument("--seed", type=int, default=recipe.seed)
+    train.add_argument(
+        "--lr-decay",
+        type=float,
+        default=recipe.layer_lr_decay,
+        help="layer-wise learning-rate decay: each layer learns at this factor times the one "
+        "above (default %(default)s: one rate)",
+    )
     train.add_argument("--limit", type=int, default=0, help="train on N rows only (a dry run)")
     train.add_argument(
         "--no-overrides", action="store_true", help="do not read label overrides from MongoDB"

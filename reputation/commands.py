@@ -129,6 +129,7 @@ def train(settings: Settings, args: argparse.Namespace) -> int:
             unfrozen_layers=args.layers,
             cap_per_class=args.cap,
             seed=args.seed,
+            layer_lr_decay=args.lr_decay,
         ),
         extra=extra,
         limit=args.limit or None,

