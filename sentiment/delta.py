@@ -18,7 +18,7 @@ The head (``head.weight``, ``head.bias``) is fp16 in both. Convert a format-1 fi
 from __future__ import annotations
 
 import argparse
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -54,12 +54,14 @@ def compact(trained: Mapping[str, Any], base: Mapping[str, Any]) -> dict[str, An
     return out
 
 
-def expand(tensors: Mapping[str, Any], base: Mapping[str, Any], fmt: str) -> dict[str, Any]:
-    """The encoder tensors a delta file sets, as full fp32 tensors by state-dict name (the
-    head is left out). Every name must exist in ``base`` with the same shape."""
+def expand(
+    tensors: Mapping[str, Any], base: Mapping[str, Any], fmt: str
+) -> Iterator[tuple[str, Any]]:
+    """The encoder tensors a delta file sets, one at a time, as full fp32 tensors by
+    state-dict name (the head is left out), so that applying them holds one full tensor at a
+    time. Every name must exist in ``base`` with the same shape."""
     if fmt not in FORMATS:
         raise ModelError(f"unknown delta format {fmt!r}")
-    out: dict[str, Any] = {}
     for name, value in tensors.items():
         if name.startswith(HEAD_PREFIX) or name.endswith(SCALE_SUFFIX):
             continue
@@ -69,11 +71,10 @@ def expand(tensors: Mapping[str, Any], base: Mapping[str, Any], fmt: str) -> dic
             _check(key, value, base)
             if scale is None or scale.shape != (value.shape[0],):
                 raise ModelError(f"{key}: missing or misshapen {SCALE_SUFFIX}")
-            out[key] = base[key].float() + value.float() * scale.float()[:, None]
+            yield key, base[key].float() + value.float() * scale.float()[:, None]
         else:
             _check(name, value, base)
-            out[name] = value.float()
-    return out
+            yield name, value.float()
 
 
 def head_of(tensors: Mapping[str, Any]) -> dict[str, Any]:

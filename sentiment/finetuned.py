@@ -84,13 +84,15 @@ class FineTunedSentimentModel(ThreadedModel):
             )
         except (OSError, ValueError) as exc:
             raise ModelError(f"cannot load encoder {base!r}: {exc}") from exc
+        state = self.encoder.state_dict()  # views of the parameters: copy_ writes them
         try:
             head = head_of(tensors)
-            changed = expand(tensors, self.encoder.state_dict(), metadata["format"])
+            with torch.no_grad():
+                for name, value in expand(tensors, state, metadata["format"]):
+                    state[name].copy_(value)
         except ModelError as exc:
             raise ModelError(f"{delta.name} does not fit encoder {base!r}: {exc}") from None
-        self.encoder.load_state_dict({k: v.to(dtype) for k, v in changed.items()}, strict=False)
-        del tensors, changed
+        del tensors, state
         if self.precision == "fp32":
             compact_embeddings(self.encoder)
         self.encoder.eval()

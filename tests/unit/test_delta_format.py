@@ -40,7 +40,7 @@ def test_int8_differences_rebuild_the_trained_weights():
     assert q.dtype == torch.int8
     assert packed["layer.0.dense.weight" + SCALE_SUFFIX].shape == (64,)
     assert packed["layer.0.dense.bias"].dtype == torch.float16  # vectors: fp16 replacements
-    rebuilt = expand(packed, base, FORMAT_INT8)
+    rebuilt = dict(expand(packed, base, FORMAT_INT8))
     assert set(rebuilt) == {"layer.0.dense.weight", "layer.0.dense.bias", "layer.0.norm.weight"}
     diff = trained["layer.0.dense.weight"] - base["layer.0.dense.weight"]
     error = (rebuilt["layer.0.dense.weight"] - trained["layer.0.dense.weight"]).abs()
@@ -68,17 +68,17 @@ def test_a_delta_for_another_shape_is_refused():
     packed = compact(trained, base)
     other = {**base, "layer.0.dense.weight": torch.zeros(64, 32)}
     with pytest.raises(ModelError, match=r"layer\.0\.dense\.weight"):
-        expand(packed, other, FORMAT_INT8)
+        dict(expand(packed, other, FORMAT_INT8))
     with pytest.raises(ModelError, match="no base tensor"):
         compact({"layer.9.weight": torch.zeros(2, 2)}, base)
     with pytest.raises(ModelError, match="unknown delta format"):
-        expand(packed, base, "something/9")
+        dict(expand(packed, base, "something/9"))
 
 
 def test_replacement_files_still_load():
     base, trained = _model_pair()
     fp16 = {k: v.half() for k, v in trained.items()}
-    rebuilt = expand(fp16, base, FORMAT_REPLACE)
+    rebuilt = dict(expand(fp16, base, FORMAT_REPLACE))
     assert torch.allclose(rebuilt["layer.0.dense.bias"], trained["layer.0.dense.bias"], atol=1e-3)
     assert "head.weight" not in rebuilt
 
