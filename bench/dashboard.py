@@ -148,7 +148,7 @@ def seed_batch(
             reasons=["negative_text"] if flagged else [],
             topics=topics,
             severity=severity,
-            model="e5-small-reputation-v2@bench",
+            model="e5-small-reputation-v3@bench",
             content_hash=doc["content_hash"],
         )
         doc.update(

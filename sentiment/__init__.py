@@ -15,7 +15,7 @@ from reputation.core.errors import ConfigError
 from reputation.core.protocols import SentimentModel
 
 DEFAULT_ENCODER_DIR = "multilingual-e5-small"
-DEFAULT_WEIGHTS = "e5-small-reputation-v2.safetensors"
+DEFAULT_WEIGHTS = "e5-small-reputation-v3.safetensors"
 
 Progress = Callable[[str], None]
 
