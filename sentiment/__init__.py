@@ -13,6 +13,10 @@ from typing import cast
 from config.settings import Settings
 from reputation.core.errors import ConfigError
 from reputation.core.protocols import SentimentModel
+from sentiment.workers import bound_kernel_cache
+
+# Before torch loads (oneDNN reads its settings then): a bounded kernel cache.
+bound_kernel_cache()
 
 DEFAULT_ENCODER_DIR = "multilingual-e5-small"
 DEFAULT_WEIGHTS = "e5-small-reputation-v3.safetensors"

@@ -33,9 +33,13 @@ def test_a_small_call_is_split_so_each_worker_gets_a_batch():
 def test_padding_marks_only_real_tokens():
     from sentiment.workers import pad
 
-    ids, mask = pad([[0, 5, 2], [0, 2]], pad_id=1)
+    ids, mask = pad([[0, 5, 2], [0, 2]], pad_id=1, multiple=1)
     assert ids.tolist() == [[0, 5, 2], [0, 2, 1]]
     assert mask.tolist() == [[1, 1, 1], [1, 1, 0]]
+    # By default widths round up to a multiple of 8: few distinct shapes for the kernels.
+    ids, mask = pad([[7] * 17, [7] * 3], pad_id=1)
+    assert ids.shape == (2, 24)
+    assert mask.sum(dim=1).tolist() == [17, 3]
 
 
 def test_workers_run_torch_single_threaded_and_keep_order():
