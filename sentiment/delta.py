@@ -92,14 +92,28 @@ def _check(name: str, value: Any, base: Mapping[str, Any]) -> None:
         raise ModelError(f"{name} is not in the base or has another shape")
 
 
+def read_delta(path: Path) -> tuple[dict[str, Any], dict[str, str]]:
+    """The tensors and metadata of a delta file."""
+    from safetensors import SafetensorError, safe_open
+
+    if not path.is_file():
+        raise ModelError(f"sentiment weights {path} not found")
+    try:
+        with safe_open(str(path), framework="pt") as handle:
+            metadata = dict(handle.metadata() or {})
+            tensors = {key: handle.get_tensor(key) for key in handle.keys()}  # noqa: SIM118
+    except (SafetensorError, OSError) as exc:
+        raise ModelError(f"sentiment weights {path} cannot be read: {exc}") from exc
+    if metadata.get("format") not in FORMATS:
+        raise ModelError(f"{path} is not a {' or '.join(FORMATS)} file")
+    return tensors, metadata
+
+
 def convert(source: Path, target: Path, base_dir: str) -> None:
     """Rewrite a format-1 file as format 2 against the base encoder in ``base_dir``."""
-    from safetensors import safe_open
     from safetensors.torch import load_file, save_file
 
-    with safe_open(str(source), framework="pt") as handle:
-        metadata = dict(handle.metadata() or {})
-        tensors = {key: handle.get_tensor(key) for key in handle.keys()}  # noqa: SIM118
+    tensors, metadata = read_delta(source)
     if metadata.get("format") != FORMAT_REPLACE:
         raise ModelError(f"{source} is not a {FORMAT_REPLACE} file")
     base = load_file(str(Path(base_dir) / "model.safetensors"))

@@ -24,27 +24,10 @@ from reputation.core.errors import ModelError
 from reputation.core.protocols import TextScore
 from sentiment.calibration import apply_offsets
 from sentiment.convert import BF16_VARIANT, has_bf16_variant
-from sentiment.delta import FORMATS, expand, head_of
+from sentiment.delta import expand, head_of, read_delta
 from sentiment.hf import LABELS, ThreadedModel, quiet_transformers, text_scores
 from sentiment.language import detect_language
 from sentiment.workers import Workers, length_batches, pad
-
-
-def read_delta(path: Path) -> tuple[dict[str, Any], dict[str, str]]:
-    """The tensors and metadata of a delta file."""
-    from safetensors import SafetensorError, safe_open
-
-    if not path.is_file():
-        raise ModelError(f"sentiment weights {path} not found")
-    try:
-        with safe_open(str(path), framework="pt") as handle:
-            metadata = dict(handle.metadata() or {})
-            tensors = {key: handle.get_tensor(key) for key in handle.keys()}  # noqa: SIM118
-    except (SafetensorError, OSError) as exc:
-        raise ModelError(f"sentiment weights {path} cannot be read: {exc}") from exc
-    if metadata.get("format") not in FORMATS:
-        raise ModelError(f"{path} is not a {' or '.join(FORMATS)} file")
-    return tensors, metadata
 
 
 class FineTunedSentimentModel(ThreadedModel):
