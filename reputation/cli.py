@@ -94,6 +94,19 @@ def _parser() -> argparse.ArgumentParser:
         help="layer-wise learning-rate decay: each layer learns at this factor times the one "
         "above (default %(default)s: one rate)",
     )
+    train.add_argument("--lr", type=float, default=recipe.lr_encoder, help="top layer's rate")
+    train.add_argument("--lr-head", type=float, default=recipe.lr_head)
+    train.add_argument(
+        "--weight-min",
+        type=int,
+        default=recipe.dataset_weight_min,
+        help="every dataset weighs at least as much as one of this many rows",
+    )
+    train.add_argument(
+        "--init",
+        metavar="FILE",
+        help="continue from this weights file (same base) instead of the base encoder",
+    )
     train.add_argument("--limit", type=int, default=0, help="train on N rows only (a dry run)")
     train.add_argument(
         "--no-overrides", action="store_true", help="do not read label overrides from MongoDB"

@@ -130,9 +130,13 @@ def train(settings: Settings, args: argparse.Namespace) -> int:
             cap_per_class=args.cap,
             seed=args.seed,
             layer_lr_decay=args.lr_decay,
+            lr_encoder=args.lr,
+            lr_head=args.lr_head,
+            dataset_weight_min=args.weight_min,
         ),
         extra=extra,
         limit=args.limit or None,
+        init=Path(args.init) if args.init else None,
         progress=_say,
     )
     _say(f"validation mean macro-F1 {sum(f.macro_f1 for f in results.values()) / len(results):.4f}")

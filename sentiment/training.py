@@ -31,9 +31,10 @@ from typing import Any
 
 import numpy as np
 
+from reputation.core.errors import ModelError
 from sentiment.calibration import apply_offsets, fit_offsets
 from sentiment.data import LABELS, Example, cap, load_datasets, split
-from sentiment.delta import FORMAT_INT8, HEAD_PREFIX, compact
+from sentiment.delta import FORMAT_INT8, HEAD_PREFIX, compact, expand, head_of, read_delta
 from sentiment.finetuned import bf16_is_fast
 from sentiment.hf import quiet_transformers
 from sentiment.metrics import Figures, by_dataset, table
@@ -64,6 +65,8 @@ class Recipe:
     dataset_weight_max: int = 9000
     max_example_weight: float = 5.0
     prefix: str = "query: "
+    # Start from an earlier delta file (its stem is recorded here) instead of the base.
+    init: str = ""
 
 
 @dataclass
@@ -77,7 +80,9 @@ class _Batch:
 
 
 class _Trainer:
-    def __init__(self, base: str, recipe: Recipe, progress: Progress) -> None:
+    def __init__(
+        self, base: str, recipe: Recipe, progress: Progress, init: Path | None = None
+    ) -> None:
         import torch
         from transformers import AutoModel, AutoTokenizer
 
@@ -95,13 +100,35 @@ class _Trainer:
         self.top = layers[self.split_at :]
         for param in self.top.parameters():
             param.requires_grad_(True)
-        # The trained layers as they started: the shipped file stores the difference.
+        # The base's values of every tensor the written file will set: the trained layers and
+        # whatever an init file changed. The file stores differences from the *base*, so a
+        # continued training still applies to the same converted encoder.
         self.initial = {k: v.detach().clone() for k, v in self._top_state().items()}
         self.head = torch.nn.Linear(self.encoder.config.hidden_size, len(LABELS))
+        if init is not None:
+            self._start_from(init)
         # bf16 autocast is several times faster where the CPU has native bf16 and several
         # times slower where it is emulated (AVX2-only CPUs): use it only where it pays.
         self.amp = bf16_is_fast()
         progress(f"bf16 autocast: {'on' if self.amp else 'off (no native bf16 on this CPU)'}")
+
+    def _start_from(self, path: Path) -> None:
+        """Load an earlier delta file's encoder tensors and head as the starting point."""
+        import torch
+
+        tensors, metadata = read_delta(path)
+        state = self.encoder.state_dict()
+        changed = 0
+        with torch.no_grad():
+            for name, value in expand(tensors, state, metadata["format"]):
+                self.initial.setdefault(name, state[name].detach().clone())
+                state[name].copy_(value)
+                changed += 1
+            head = head_of(tensors)
+            if head["weight"].shape != self.head.weight.shape:
+                raise ModelError(f"{path}: its head has shape {tuple(head['weight'].shape)}")
+            self.head.load_state_dict(head)
+        self.progress(f"starting from {path.name}: {changed} encoder tensors and the head")
 
     def _mask(self, hidden: Any, mask: Any) -> Any:
         from transformers.masking_utils import create_bidirectional_mask
@@ -242,8 +269,10 @@ class _Trainer:
         }
 
     def delta(self) -> dict[str, Any]:
-        """What training changed, in the compact int8-difference format."""
-        trained = dict(self._top_state())
+        """What training changed (including an init file's frozen changes), in the compact
+        int8-difference format."""
+        state = self.encoder.state_dict()
+        trained = {name: state[name] for name in self.initial}
         for name, value in self.head.state_dict().items():
             trained[HEAD_PREFIX + name] = value
         return compact(trained, self.initial)
@@ -307,10 +336,13 @@ def train(
     recipe: Recipe | None = None,
     extra: Sequence[Example] = (),
     limit: int | None = None,
+    init: Path | None = None,
     progress: Progress = print,
 ) -> dict[str, Figures]:
     """Train, evaluate on the carved validation split after each epoch, and write the best
-    epoch's delta file to ``out``. Returns the validation figures of what was written."""
+    epoch's delta file to ``out``. Returns the validation figures of what was written.
+
+    ``init``: continue from an earlier delta file (for the same base) rather than the base."""
     from safetensors.torch import save_file
 
     recipe = recipe or Recipe()
@@ -330,7 +362,9 @@ def train(
         f"training rows: {len(train_rows)} ({dict(counts)}); "
         f"calibration rows: {len(calib_rows)}; validation rows: {len(val_rows)}"
     )
-    trainer = _Trainer(base, recipe, progress)
+    if init is not None:
+        recipe.init = init.stem
+    trainer = _Trainer(base, recipe, progress, init)
     label_ids = {label: i for i, label in enumerate(LABELS)}
     train_labels = [label_ids[ex.label] for ex in train_rows]
     progress("running the frozen layers over the training texts (once)")
