@@ -25,7 +25,7 @@ import random
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -363,7 +363,7 @@ def train(
         f"calibration rows: {len(calib_rows)}; validation rows: {len(val_rows)}"
     )
     if init is not None:
-        recipe.init = init.stem
+        recipe = replace(recipe, init=init.stem)
     trainer = _Trainer(base, recipe, progress, init)
     label_ids = {label: i for i, label in enumerate(LABELS)}
     train_labels = [label_ids[ex.label] for ex in train_rows]

@@ -1,7 +1,6 @@
 """The from_pretrained loading paths: a hub-style sequence classifier, and delta checks."""
 
 import asyncio
-import shutil
 from pathlib import Path
 
 import pytest
@@ -12,6 +11,7 @@ from reputation.core.errors import ConfigError, ModelError
 from sentiment import build_model, default_encoder
 from sentiment.classifier import label_indices
 from sentiment.finetuned import FineTunedSentimentModel
+from tests.model.tiny_bert import save_tiny_bert
 
 pytestmark = pytest.mark.model
 
@@ -26,23 +26,16 @@ def encoder_dir():
 @pytest.fixture(scope="module")
 def tiny_classifier(encoder_dir, tmp_path_factory):
     """A small random BertForSequenceClassification saved like a hub checkpoint."""
-    from transformers import BertConfig, BertForSequenceClassification
+    from transformers import BertForSequenceClassification
 
-    out = tmp_path_factory.mktemp("tiny-classifier")
-    config = BertConfig(
-        vocab_size=250002,
-        hidden_size=32,
+    return save_tiny_bert(
+        BertForSequenceClassification,
+        tmp_path_factory.mktemp("tiny-classifier"),
+        encoder_dir,
         num_hidden_layers=1,
-        num_attention_heads=2,
-        intermediate_size=64,
         id2label={0: "LABEL_0", 1: "LABEL_1", 2: "LABEL_2"},
         label2id={"LABEL_0": 0, "LABEL_1": 1, "LABEL_2": 2},
     )
-    torch.manual_seed(0)
-    BertForSequenceClassification(config).save_pretrained(out)
-    for name in ("tokenizer.json", "tokenizer_config.json"):
-        shutil.copy(Path(encoder_dir) / name, out / name)
-    return out
 
 
 def test_transformers_backend_loads_a_classifier_directory(clean_env, tiny_classifier):

@@ -1,7 +1,6 @@
 """`reputation train --init`: continuing from an earlier weights file keeps what that file
 changed (even in layers now frozen) and still writes differences from the base."""
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -13,6 +12,7 @@ from reputation.core.errors import ModelError
 from sentiment import default_encoder
 from sentiment.delta import FORMAT_INT8, expand
 from sentiment.training import Recipe, _Trainer
+from tests.model.tiny_bert import save_tiny_bert
 
 pytestmark = pytest.mark.model
 
@@ -26,22 +26,11 @@ def _quiet(_: str) -> None:
 @pytest.fixture(scope="module")
 def tiny_base(tmp_path_factory):
     """A two-layer random BERT encoder saved like a hub checkpoint, with the real tokenizer."""
-    from transformers import BertConfig, BertModel
+    from transformers import BertModel
 
     encoder_dir = default_encoder(load_settings(data_dir=ROOT / "var"), _quiet)
     out = tmp_path_factory.mktemp("tiny-base")
-    config = BertConfig(
-        vocab_size=250002,
-        hidden_size=32,
-        num_hidden_layers=2,
-        num_attention_heads=2,
-        intermediate_size=64,
-    )
-    torch.manual_seed(0)
-    BertModel(config).save_pretrained(out)
-    for name in ("tokenizer.json", "tokenizer_config.json"):
-        shutil.copy(Path(encoder_dir) / name, out / name)
-    return str(out)
+    return str(save_tiny_bert(BertModel, out, encoder_dir, num_hidden_layers=2))
 
 
 def _trained_file(base: str, path: Path) -> dict[str, torch.Tensor]:
