@@ -99,7 +99,8 @@ async def classify_missing(rows: list[Row], settings: Settings) -> None:
     if texted:
         model = await asyncio.to_thread(build_model, settings, _say)
         try:
-            scores = await model.score([r.review.full_text for r in texted if r.review])
+            reviews = [r.review for r in texted if r.review]
+            scores = await model.score([r.full_text for r in reviews], [r.kind for r in reviews])
         finally:
             await model.aclose()
         name = model.name

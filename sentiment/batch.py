@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from config.settings import Settings
-from reputation.core.models import review_text
+from reputation.core.models import Kind, review_text
 from reputation.core.protocols import SentimentModel
 from sentiment.data import Example, read_jsonl
 from sentiment.metrics import Figures, by_dataset
@@ -53,6 +53,12 @@ def _parse(line: str, number: int) -> tuple[dict[str, Any] | None, str | None]:
     return row, None
 
 
+def _kind(row: dict[str, Any]) -> str:
+    """The row's ``kind`` (review / mention / question); anything else counts as a review."""
+    kind = row.get("kind")
+    return kind if isinstance(kind, str) and kind in {k.value for k in Kind} else "review"
+
+
 async def classify_lines(
     model: SentimentModel,
     lines: Iterable[str],
@@ -75,13 +81,12 @@ async def classify_lines(
             else:
                 parsed.append(_parse(line, number))
         texts = [
-            (i, review_text(row.get("title") or None, row.get("text") or ""))
+            (i, review_text(row.get("title") or None, row.get("text") or ""), _kind(row))
             for i, (row, err) in enumerate(parsed)
             if err is None and row is not None and (row.get("text") or "").strip()
         ]
-        scores = dict(
-            zip([i for i, _ in texts], await model.score([t for _, t in texts]), strict=True)
-        )
+        scored = await model.score([t for _, t, _ in texts], [k for _, _, k in texts])
+        scores = dict(zip([i for i, _, _ in texts], scored, strict=True))
         for i, (row, err) in enumerate(parsed):
             if err is not None:
                 errors += 1
@@ -125,7 +130,8 @@ async def evaluate_files(
     started = time.monotonic()
     for start in range(0, len(examples), 1024):
         batch = examples[start : start + 1024]
-        predictions += [s.label.value for s in await model.score([e.text for e in batch])]
+        scored = await model.score([e.text for e in batch], [e.kind for e in batch])
+        predictions += [s.label.value for s in scored]
         rate = len(predictions) / max(1e-6, time.monotonic() - started)
         progress.write(f"· {len(predictions)}/{len(examples)} ({rate:.0f}/s)\n")
     return by_dataset([e.dataset for e in examples], [e.label for e in examples], predictions)

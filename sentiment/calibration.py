@@ -7,11 +7,16 @@ decision boundary back; the offsets are chosen on a calibration split carved fro
 training data (never the validation split) to maximise, over the datasets of that language,
 the mean of macro-F1 and negative-class F1 — what a community manager needs: find the
 negatives without drowning in false alarms.
+
+Social mentions (tweets, posts) lean differently from reviews in the same language, so when
+the calibration split has enough of them a language gets a second offset, keyed
+``"<lang>/mention"``, for mentions; reviews, questions and texts of unknown kind use the plain
+``"<lang>"`` key, and a mention falls back to it when its language has no mention offset.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 
 import numpy as np
@@ -39,29 +44,44 @@ def dataset_score(gold: np.ndarray, pred: np.ndarray) -> float:
     return (macro + _f1(gold, pred, NEG)) / 2
 
 
+MENTION = "mention"
+
+
+def offset_key(lang: str, kind: str | None) -> str:
+    """The key a text's offset is stored under: ``"es"``, or ``"es/mention"`` for mentions."""
+    return f"{lang}/{MENTION}" if kind == MENTION else lang
+
+
 def fit_offsets(
     logits: np.ndarray,
     gold: Sequence[str],
     datasets: Sequence[str],
     langs: Sequence[str],
+    kinds: Sequence[str | None] | None = None,
     *,
     min_rows: int = 200,
+    min_mention_rows: int = 120,
     shrink: float = 0.002,
 ) -> dict[str, list[float]]:
-    """Offsets ``[negative, neutral, positive]`` per language (positive is always 0).
+    """Offsets ``[negative, neutral, positive]`` per :func:`offset_key` (positive is always 0).
 
-    A grid search, each language on its own rows; ``shrink`` penalises large offsets so noise
-    in a small calibration set does not move the boundary. Languages with fewer than
-    ``min_rows`` calibration rows get no offset.
+    A grid search, each key on its own rows; ``shrink`` penalises large offsets so noise in a
+    small calibration set does not move the boundary, and it grows as the rows get fewer.
+    Languages with fewer than ``min_rows`` calibration rows get no offset; mentions with fewer
+    than ``min_mention_rows`` are fitted together with the other texts of their language.
     """
     gold_ids = np.array([LABELS.index(label) for label in gold])
-    by_lang: dict[str, list[int]] = defaultdict(list)
-    for index, lang in enumerate(langs):
-        by_lang[lang].append(index)
+    kinds = kinds or [None] * len(langs)
+    mentions = Counter(lang for lang, kind in zip(langs, kinds, strict=True) if kind == MENTION)
+    by_key: dict[str, list[int]] = defaultdict(list)
+    for index, (lang, kind) in enumerate(zip(langs, kinds, strict=True)):
+        own = kind == MENTION and mentions[lang] >= min_mention_rows
+        by_key[offset_key(lang, MENTION if own else None)].append(index)
     offsets: dict[str, list[float]] = {}
-    for lang, rows in sorted(by_lang.items()):
-        if len(rows) < min_rows:
+    for key, rows in sorted(by_key.items()):
+        if len(rows) < (min_mention_rows if key.endswith(f"/{MENTION}") else min_rows):
             continue
+        penalty = shrink * max(1.0, min_rows / len(rows))
         idx = np.array(rows)
         groups = defaultdict(list)
         for position, i in enumerate(rows):
@@ -73,18 +93,28 @@ def fit_offsets(
             for b_neu in GRID:
                 pred = (sub + np.array([b_neg, b_neu, 0.0])).argmax(axis=1)
                 score = float(np.mean([dataset_score(sub_gold[m], pred[m]) for m in members]))
-                score -= shrink * (abs(b_neg) + abs(b_neu))
+                score -= penalty * (abs(b_neg) + abs(b_neu))
                 if score > best_score:
                     best, best_score = (float(b_neg), float(b_neu)), score
-        offsets[lang] = [best[0], best[1], 0.0]
+        offsets[key] = [best[0], best[1], 0.0]
     return offsets
 
 
 def apply_offsets(
-    logits: np.ndarray, langs: Sequence[str], offsets: dict[str, list[float]]
+    logits: np.ndarray,
+    langs: Sequence[str],
+    offsets: dict[str, list[float]],
+    kinds: Sequence[str | None] | None = None,
 ) -> np.ndarray:
-    """Logits plus each row's language offset (unknown languages unchanged)."""
+    """Logits plus each row's offset (unknown languages unchanged)."""
     if not offsets:
         return logits
-    shift = np.array([offsets.get(lang, (0.0, 0.0, 0.0)) for lang in langs], dtype=np.float32)
+    zero = (0.0, 0.0, 0.0)
+    shift = np.array(
+        [
+            offsets.get(offset_key(lang, kind)) or offsets.get(lang) or zero
+            for lang, kind in zip(langs, kinds or [None] * len(langs), strict=True)
+        ],
+        dtype=np.float32,
+    )
     return logits + shift

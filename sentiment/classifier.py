@@ -62,7 +62,9 @@ class TransformersClassifierModel(ThreadedModel):
         self.name = f"transformers:{model_id}"
         self.version = revision or "default"
 
-    def score_blocking(self, texts: Sequence[str]) -> list[TextScore]:
+    def score_blocking(
+        self, texts: Sequence[str], kinds: Sequence[str] | None = None
+    ) -> list[TextScore]:
         import torch
 
         probs = np.zeros((len(texts), len(LABELS)), dtype=np.float32)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reputation.core.errors import ConfigError
-from reputation.core.models import Label, review_text
+from reputation.core.models import Kind, Label, review_text
 
 LABELS = (Label.NEGATIVE.value, Label.NEUTRAL.value, Label.POSITIVE.value)
 
@@ -22,6 +22,17 @@ class Example:
     dataset: str
     lang: str
     rating: float | None = None
+    kind: str = Kind.REVIEW.value
+
+
+def _kind(row: dict[str, object]) -> str:
+    """``kind`` as given, else ``mention`` for tweets and social-media posts by ``domain``."""
+    kind = row.get("kind")
+    if isinstance(kind, str) and kind in {k.value for k in Kind}:
+        return kind
+    domain = str(row.get("domain") or "").lower()
+    social = "tweet" in domain or "social" in domain
+    return Kind.MENTION.value if social else Kind.REVIEW.value
 
 
 def _example(row: dict[str, object], path: Path, lang: str) -> Example:
@@ -36,11 +47,13 @@ def _example(row: dict[str, object], path: Path, lang: str) -> Example:
         dataset=str(row.get("dataset") or path.stem),
         lang=str(row.get("lang") or lang),
         rating=float(rating) if isinstance(rating, int | float) else None,
+        kind=_kind(row),
     )
 
 
 def read_jsonl(path: Path, *, lang: str = "und") -> Iterator[Example]:
-    """Labelled JSON lines: ``text``, ``label``, optional ``title``, ``dataset``, ``rating``."""
+    """Labelled JSON lines: ``text``, ``label``, optional ``title``, ``dataset``, ``rating``,
+    ``kind`` (review / mention / question; else guessed from ``domain``)."""
     with path.open(encoding="utf-8") as handle:
         for number, line in enumerate(handle, 1):
             if not line.strip():

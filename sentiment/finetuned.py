@@ -94,9 +94,12 @@ class FineTunedSentimentModel(ThreadedModel):
         self.version = metadata.get("version", delta.stem)
         self.metadata = metadata
 
-    def logits_blocking(self, texts: Sequence[str]) -> np.ndarray:
-        """(n, 3) logits in input order, with the per-language calibration offsets applied.
-        Texts are tokenized once, batched by token count and spread over the workers."""
+    def logits_blocking(
+        self, texts: Sequence[str], kinds: Sequence[str] | None = None
+    ) -> np.ndarray:
+        """(n, 3) logits in input order, with the calibration offsets of each text's language
+        (and kind, when given) applied. Texts are tokenized once, batched by token count and
+        spread over the workers."""
         out = np.zeros((len(texts), len(LABELS)), dtype=np.float32)
         if not texts:
             return out
@@ -110,7 +113,8 @@ class FineTunedSentimentModel(ThreadedModel):
         for idx, logits in zip(batches, results, strict=True):
             out[idx] = logits
         if self.offsets:
-            out = apply_offsets(out, [detect_language(t) for t in texts], self.offsets)
+            langs = [detect_language(t) for t in texts]
+            out = apply_offsets(out, langs, self.offsets, kinds)
         return out
 
     def _forward(self, rows: list[list[int]]) -> np.ndarray:
@@ -129,10 +133,12 @@ class FineTunedSentimentModel(ThreadedModel):
         await super().aclose()
         self._workers.close()
 
-    def score_blocking(self, texts: Sequence[str]) -> list[TextScore]:
+    def score_blocking(
+        self, texts: Sequence[str], kinds: Sequence[str] | None = None
+    ) -> list[TextScore]:
         if not texts:
             return []
-        logits = self.logits_blocking(texts)
+        logits = self.logits_blocking(texts, kinds)
         logits -= logits.max(axis=1, keepdims=True)
         probs = np.exp(logits)
         probs /= probs.sum(axis=1, keepdims=True)

@@ -47,11 +47,17 @@ class ThreadedModel(ABC):
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sentiment")
 
     @abstractmethod
-    def score_blocking(self, texts: Sequence[str]) -> list[TextScore]: ...
+    def score_blocking(
+        self, texts: Sequence[str], kinds: Sequence[str] | None = None
+    ) -> list[TextScore]: ...
 
-    async def score(self, texts: Sequence[str]) -> list[TextScore]:
+    async def score(
+        self, texts: Sequence[str], kinds: Sequence[str] | None = None
+    ) -> list[TextScore]:
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._executor, self.score_blocking, list(texts))
+        return await loop.run_in_executor(
+            self._executor, self.score_blocking, list(texts), list(kinds) if kinds else None
+        )
 
     async def aclose(self) -> None:
         self._executor.shutdown(wait=True)

@@ -65,7 +65,9 @@ class PrototypeSentimentModel:
         # One worker: torch already uses every core, and one batch at a time keeps memory flat.
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sentiment")
 
-    def score_blocking(self, texts: Sequence[str]) -> list[TextScore]:
+    def score_blocking(
+        self, texts: Sequence[str], kinds: Sequence[str] | None = None
+    ) -> list[TextScore]:
         if not texts:
             return []
         similarity = self._encoder.embed(texts) @ self._prototypes.T
@@ -89,7 +91,9 @@ class PrototypeSentimentModel:
             for row in probs
         ]
 
-    async def score(self, texts: Sequence[str]) -> list[TextScore]:
+    async def score(
+        self, texts: Sequence[str], kinds: Sequence[str] | None = None
+    ) -> list[TextScore]:
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._executor, self.score_blocking, list(texts))
 

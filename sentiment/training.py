@@ -426,9 +426,12 @@ def train(
         [ex.label for ex in calib_rows],
         [ex.dataset for ex in calib_rows],
         [ex.lang for ex in calib_rows],
+        [ex.kind for ex in calib_rows],
     )
     progress(f"per-language logit offsets [negative, neutral, positive]: {offsets}")
-    shifted = apply_offsets(best["val_logits"], [ex.lang for ex in val_rows], offsets)
+    shifted = apply_offsets(
+        best["val_logits"], [ex.lang for ex in val_rows], offsets, [ex.kind for ex in val_rows]
+    )
     calibrated = by_dataset(
         [ex.dataset for ex in val_rows],
         [ex.label for ex in val_rows],

@@ -51,9 +51,13 @@ class FakeSentimentModel:
 
     def __init__(self) -> None:
         self.calls: list[list[str]] = []
+        self.kinds: list[list[str] | None] = []
 
-    async def score(self, texts: Sequence[str]) -> list[TextScore]:
+    async def score(
+        self, texts: Sequence[str], kinds: Sequence[str] | None = None
+    ) -> list[TextScore]:
         self.calls.append(list(texts))
+        self.kinds.append(list(kinds) if kinds is not None else None)
         return [self._one(text.lower()) for text in texts]
 
     @staticmethod

@@ -24,8 +24,11 @@ class SentimentModel(Protocol):
     name: str
     version: str
 
-    async def score(self, texts: Sequence[str]) -> list[TextScore]:
-        """Return one score per text, in order. Texts are non-empty."""
+    async def score(
+        self, texts: Sequence[str], kinds: Sequence[str] | None = None
+    ) -> list[TextScore]:
+        """Return one score per text, in order. Texts are non-empty. ``kinds`` (review,
+        mention, question; one per text) lets a model calibrated per kind use it."""
         ...
 
     async def aclose(self) -> None:

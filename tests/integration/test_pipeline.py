@@ -61,8 +61,17 @@ def pipeline(store, settings, notifier=None):
 
 async def test_run_stores_flags_drafts_and_alerts_once(store, settings):
     notifier = RecordingNotifier()
-    report = await pipeline(store, settings, notifier).run(LINES, source="import")
+    run = pipeline(store, settings, notifier)
+    report = await run.run(LINES, source="import")
     assert (report.new, report.quarantined, report.flagged) == (3, 2, 2)
+    # The model hears each text's kind: a calibrated model treats mentions apart.
+    by_text = {
+        text: kind
+        for texts, kinds in zip(run.model.calls, run.model.kinds, strict=True)
+        for text, kind in zip(texts, kinds, strict=True)
+    }
+    assert by_text["El pedido llegó roto y nadie contesta"] == "mention"
+    assert by_text["Great service, I love it"] == "review"
     assert (report.drafts_created, report.alerts_sent) == (2, 2)
     assert await store.drafts.count() == 2
     case_refs = {a.case_ref for a in notifier.sent}

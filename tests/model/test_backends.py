@@ -111,6 +111,19 @@ def test_language_offsets_move_only_that_language(tmp_path, encoder_dir):
     assert shifted.score_blocking(texts)[0].label.value == "negative"
 
 
+def test_mentions_use_their_own_offset_and_reviews_the_language_one(tmp_path, encoder_dir):
+    texts = ["Adorei, chegou rápido e é lindo"] * 2
+    offsets = '{"pt": [9.0, 0.0, 0.0], "pt/mention": [0.0, 5.0, 0.0]}'
+    plain = FineTunedSentimentModel(encoder_dir, _with_metadata(tmp_path, logit_offsets="{}"))
+    shifted = FineTunedSentimentModel(encoder_dir, _with_metadata(tmp_path, logit_offsets=offsets))
+    before = plain.logits_blocking(texts)
+    after = shifted.logits_blocking(texts, ["review", "mention"])
+    assert after[0] == pytest.approx(before[0] + [9.0, 0.0, 0.0], abs=1e-3)
+    assert after[1] == pytest.approx(before[1] + [0.0, 5.0, 0.0], abs=1e-3)
+    labels = [s.label.value for s in shifted.score_blocking(texts, ["review", "mention"])]
+    assert labels == ["negative", "neutral"]
+
+
 def test_malformed_offsets_are_refused(tmp_path, encoder_dir):
     with pytest.raises(ModelError, match="logit offset"):
         FineTunedSentimentModel(encoder_dir, _with_metadata(tmp_path, logit_offsets='{"pt": [1]}'))

@@ -52,6 +52,17 @@ async def test_given_language_is_kept():
     assert out[0]["sentiment"]["lang"] == "es"
 
 
+async def test_the_kind_reaches_the_model_and_defaults_to_review():
+    lines = [
+        json.dumps({"text": "odio este tweet", "kind": "mention"}),
+        json.dumps({"text": "mala reseña"}),
+        json.dumps({"text": "otra", "kind": 7}),
+    ]
+    out, _, model = await run(lines)
+    assert model.kinds == [["mention", "review", "review"]]
+    assert out[0]["kind"] == "mention"  # the input keys are kept as they were
+
+
 async def test_large_input_is_streamed_in_chunks():
     lines = [json.dumps({"i": i, "text": f"broken item {i}"}) for i in range(1300)]
     out, (done, _), model = await run(lines)

@@ -90,3 +90,17 @@ def test_by_dataset_groups():
     )
     assert results["a"].n == 2
     assert results["b"].accuracy == 1.0
+
+
+def test_read_jsonl_tells_social_posts_from_reviews(tmp_path):
+    path = tmp_path / "train.jsonl"
+    rows = [
+        {"text": "a", "label": "negative", "domain": "tweets"},
+        {"text": "b", "label": "neutral", "domain": "VKontakte social-media posts"},
+        {"text": "c", "label": "positive", "domain": "product reviews (Americanas.com)"},
+        {"text": "d", "label": "positive", "kind": "question", "domain": "tweets"},
+        {"text": "e", "label": "positive", "kind": "nonsense"},
+    ]
+    path.write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
+    kinds = [ex.kind for ex in read_jsonl(path)]
+    assert kinds == ["mention", "mention", "review", "question", "review"]
