@@ -12,11 +12,16 @@ from typing import Any, TextIO
 from config.settings import Settings
 from reputation.core.models import Kind, review_text
 from reputation.core.protocols import SentimentModel
-from sentiment.data import Example, read_jsonl
+from sentiment.data import Example, given_kind, read_jsonl
 from sentiment.metrics import Figures, by_dataset
 from sentiment.rules import assess
 
 CHUNK = 512
+
+
+def _kind(row: dict[str, Any]) -> str:
+    """The row's ``kind``; a missing or unknown one counts as a review."""
+    return given_kind(row) or Kind.REVIEW.value
 
 
 def _chunks(lines: Iterable[str], size: int) -> Iterator[list[str]]:
@@ -51,12 +56,6 @@ def _parse(line: str, number: int) -> tuple[dict[str, Any] | None, str | None]:
     if lang is not None and not isinstance(lang, str):
         return row, f"line {number}: lang must be a string"
     return row, None
-
-
-def _kind(row: dict[str, Any]) -> str:
-    """The row's ``kind`` (review / mention / question); anything else counts as a review."""
-    kind = row.get("kind")
-    return kind if isinstance(kind, str) and kind in {k.value for k in Kind} else "review"
 
 
 async def classify_lines(

@@ -21,6 +21,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from reputation.core.models import Kind
 from sentiment.data import LABELS
 
 NEG, NEU, POS = range(3)
@@ -44,7 +45,7 @@ def dataset_score(gold: np.ndarray, pred: np.ndarray) -> float:
     return (macro + _f1(gold, pred, NEG)) / 2
 
 
-MENTION = "mention"
+MENTION = Kind.MENTION.value
 
 
 def offset_key(lang: str, kind: str | None) -> str:
@@ -79,7 +80,8 @@ def fit_offsets(
         by_key[offset_key(lang, MENTION if own else None)].append(index)
     offsets: dict[str, list[float]] = {}
     for key, rows in sorted(by_key.items()):
-        if len(rows) < (min_mention_rows if key.endswith(f"/{MENTION}") else min_rows):
+        # A mention key only exists with min_mention_rows or more rows (above).
+        if len(rows) < min_rows and not key.endswith(f"/{MENTION}"):
             continue
         penalty = shrink * max(1.0, min_rows / len(rows))
         idx = np.array(rows)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,10 +25,15 @@ class Example:
     kind: str = Kind.REVIEW.value
 
 
+def given_kind(row: Mapping[str, object]) -> str | None:
+    """The row's ``kind`` when it is one of review / mention / question."""
+    kind = row.get("kind")
+    return kind if isinstance(kind, str) and kind in {k.value for k in Kind} else None
+
+
 def _kind(row: dict[str, object]) -> str:
     """``kind`` as given, else ``mention`` for tweets and social-media posts by ``domain``."""
-    kind = row.get("kind")
-    if isinstance(kind, str) and kind in {k.value for k in Kind}:
+    if kind := given_kind(row):
         return kind
     domain = str(row.get("domain") or "").lower()
     social = "tweet" in domain or "social" in domain

@@ -8,10 +8,8 @@ temperature turns the three scores into probabilities.
 
 from __future__ import annotations
 
-import asyncio
 import json
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 from importlib import resources
 from pathlib import Path
 
@@ -21,7 +19,7 @@ from reputation.core.errors import ModelError
 from reputation.core.models import Label
 from reputation.core.protocols import TextScore
 from sentiment.encoder import Encoder
-from sentiment.hf import LABELS
+from sentiment.hf import LABELS, ThreadedModel
 
 
 def load_prototypes(path: Path | None = None) -> list[tuple[Label, str]]:
@@ -44,7 +42,7 @@ def load_prototypes(path: Path | None = None) -> list[tuple[Label, str]]:
     return pairs
 
 
-class PrototypeSentimentModel:
+class PrototypeSentimentModel(ThreadedModel):
     """A :class:`~reputation.core.protocols.SentimentModel` on top of a sentence encoder."""
 
     def __init__(
@@ -55,6 +53,7 @@ class PrototypeSentimentModel:
         top_k: int = 5,
         temperature: float = 0.02,
     ) -> None:
+        super().__init__()
         self.name = f"prototype:{encoder.model_id}"
         self.version = f"prototype-v1-k{top_k}-t{temperature}"
         self._encoder = encoder
@@ -62,8 +61,6 @@ class PrototypeSentimentModel:
         self._temperature = temperature
         self._labels = np.array([LABELS.index(label) for label, _ in prototypes])
         self._prototypes = encoder.embed([text for _, text in prototypes])
-        # One worker: torch already uses every core, and one batch at a time keeps memory flat.
-        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sentiment")
 
     def score_blocking(
         self, texts: Sequence[str], kinds: Sequence[str] | None = None
@@ -90,12 +87,3 @@ class PrototypeSentimentModel:
             )
             for row in probs
         ]
-
-    async def score(
-        self, texts: Sequence[str], kinds: Sequence[str] | None = None
-    ) -> list[TextScore]:
-        loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._executor, self.score_blocking, list(texts))
-
-    async def aclose(self) -> None:
-        self._executor.shutdown(wait=True)
