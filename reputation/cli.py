@@ -75,6 +75,13 @@ def _parser() -> argparse.ArgumentParser:
         required=True,
         help="where to write the weights (set sentiment.weights to use them)",
     )
+    train.add_argument(
+        "--refit-offsets",
+        metavar="FILE",
+        help="do not train: refit the calibration offsets of this weights file on the splits "
+        "its recipe seed carves, through shipped inference, and write it to --out (the same "
+        "path to rewrite it in place); the training options are ignored",
+    )
     recipe = Recipe()
     train.add_argument("--epochs", type=float, default=recipe.epochs)
     train.add_argument(

@@ -1,4 +1,4 @@
-"""The model commands: ``classify``, ``eval`` and ``train``."""
+"""The model commands: ``classify``, ``eval`` and ``train`` (or ``train --refit-offsets``)."""
 
 from __future__ import annotations
 
@@ -112,9 +112,13 @@ def train(settings: Settings, args: argparse.Namespace) -> int:
     from sentiment.training import Recipe
     from sentiment.training import train as run_training
 
+    if args.refit_offsets and not Path(args.refit_offsets).is_file():
+        raise ConfigError(f"--refit-offsets: no such file: {args.refit_offsets}")
     datasets = Path(args.datasets) if args.datasets else settings.sentiment.datasets_dir
     if not datasets.is_dir():
         raise ConfigError(f"sentiment.datasets_dir: {datasets} is not a directory")
+    if args.refit_offsets:
+        return _refit(settings, Path(args.refit_offsets), Path(args.out), datasets)
     extra: list[Example] = []
     if not args.no_overrides:
         extra = asyncio.run(_overrides(settings))
@@ -141,6 +145,15 @@ def train(settings: Settings, args: argparse.Namespace) -> int:
     )
     _say(f"validation mean macro-F1 {sum(f.macro_f1 for f in results.values()) / len(results):.4f}")
     _say(f"use it with: REPUTATION_SENTIMENT__WEIGHTS={args.out}")
+    return 0
+
+
+def _refit(settings: Settings, weights: Path, out: Path, datasets: Path) -> int:
+    from sentiment.refit import refit_offsets
+
+    results = refit_offsets(weights, out, datasets, settings, _say)
+    _say(f"validation mean macro-F1 {sum(f.macro_f1 for f in results.values()) / len(results):.4f}")
+    _say(f"use it with: REPUTATION_SENTIMENT__WEIGHTS={out}")
     return 0
 
 

@@ -8,6 +8,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from reputation.core.errors import ConfigError
 from reputation.core.models import Kind, Label, review_text
@@ -109,6 +110,21 @@ def split(
             validation += ordered[:take]
             train += ordered[take:]
     return train, validation
+
+
+class Splits(NamedTuple):
+    train: list[Example]
+    calibration: list[Example]
+    validation: list[Example]
+
+
+def carve(examples: Iterable[Example], *, seed: int) -> Splits:
+    """The splits training uses: validation with ``seed``, then a calibration split (8%,
+    150-800 rows per dataset) with ``seed + 1`` from what remains; the rest is for training.
+    Refitting a file's offsets carves the same ones from its recipe's seed."""
+    train, validation = split(examples, seed=seed)
+    train, calibration = split(train, seed=seed + 1, fraction=0.08, minimum=150, maximum=800)
+    return Splits(train, calibration, validation)
 
 
 def cap(examples: Iterable[Example], per_class: int, *, seed: int = 13) -> list[Example]:

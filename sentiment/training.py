@@ -33,7 +33,7 @@ import numpy as np
 
 from reputation.core.errors import ModelError
 from sentiment.calibration import apply_offsets, fit_offsets
-from sentiment.data import LABELS, Example, cap, load_datasets, split
+from sentiment.data import LABELS, Example, cap, carve, load_datasets
 from sentiment.delta import FORMAT_INT8, HEAD_PREFIX, compact, expand, head_of, read_delta
 from sentiment.finetuned import bf16_is_fast
 from sentiment.hf import quiet_transformers
@@ -347,10 +347,7 @@ def train(
 
     recipe = recipe or Recipe()
     examples = load_datasets(datasets)
-    train_rows, val_rows = split(examples, seed=recipe.seed)
-    train_rows, calib_rows = split(
-        train_rows, seed=recipe.seed + 1, fraction=0.08, minimum=150, maximum=800
-    )
+    train_rows, calib_rows, val_rows = carve(examples, seed=recipe.seed)
     train_rows = cap(train_rows, recipe.cap_per_class, seed=recipe.seed) + list(extra)
     if limit:
         random.Random(recipe.seed).shuffle(train_rows)  # noqa: S311 - reproducible sample

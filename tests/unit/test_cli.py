@@ -64,3 +64,14 @@ def test_classify_refuses_to_overwrite_its_input(clean_env, tmp_path, capsys):
     assert main(["classify", "--input", str(path), "--output", str(path)]) == 2
     assert "same file" in capsys.readouterr().err
     assert path.read_text(encoding="utf-8") == '{"text": "x"}\n'
+
+
+def test_refit_offsets_of_a_missing_file_is_a_clear_error(clean_env, tmp_path, capsys):
+    missing = tmp_path / "no-such.safetensors"
+    out = tmp_path / "out.safetensors"
+    assert main(["train", "--refit-offsets", str(missing), "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert (
+        err.strip() == f"reputation: configuration error: --refit-offsets: no such file: {missing}"
+    )
+    assert not out.exists()
