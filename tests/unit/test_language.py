@@ -49,3 +49,23 @@ def test_emoji_and_punctuation_around_words_do_not_matter():
 
 def test_mixed_scripts_without_a_majority_are_und():
     assert detect_language("delivery доставка ارسال") == "und"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "غذا سرد بود و خيلي دير رسيد",  # Arabic ye (ي): typed on an Arabic keyboard
+        "باطري خوب بود",
+        "املت فوق العاده بود",  # the Arabic article inside a Persian phrase
+        "عالى و به موقع",  # alef maksura for the final ye
+    ],
+)
+def test_persian_typed_with_arabic_letters_is_persian(text):
+    assert detect_language(text) == "fa"
+
+
+@pytest.mark.parametrize(
+    "text", ["كان الطعام باردا جدا", "الخدمة سيئة", "شكرا على التوصيل السريع", "هذا المنتج ممتاز"]
+)
+def test_arabic_stays_arabic(text):
+    assert detect_language(text) == "ar"
