@@ -8,10 +8,11 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import NamedTuple
+from typing import NamedTuple, cast
 
 from reputation.core.errors import ConfigError
 from reputation.core.models import Kind, Label, review_text
+from reputation.core.text import clean_json
 
 LABELS = (Label.NEGATIVE.value, Label.NEUTRAL.value, Label.POSITIVE.value)
 
@@ -65,7 +66,7 @@ def read_jsonl(path: Path, *, lang: str = "und") -> Iterator[Example]:
             if not line.strip():
                 continue
             try:
-                yield _example(json.loads(line), path, lang)
+                yield _example(cast(dict[str, object], clean_json(json.loads(line))), path, lang)
             except (ValueError, KeyError, TypeError, AttributeError) as exc:
                 raise ConfigError(f"{path}:{number}: not a labelled example: {exc}") from exc
 

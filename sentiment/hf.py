@@ -12,6 +12,7 @@ import numpy as np
 
 from reputation.core.models import Label
 from reputation.core.protocols import TextScore
+from reputation.core.text import clean_text
 
 LABELS = (Label.NEGATIVE, Label.NEUTRAL, Label.POSITIVE)
 
@@ -55,8 +56,9 @@ class ThreadedModel(ABC):
         self, texts: Sequence[str], kinds: Sequence[str] | None = None
     ) -> list[TextScore]:
         loop = asyncio.get_running_loop()
+        clean = [clean_text(text) for text in texts]
         return await loop.run_in_executor(
-            self._executor, self.score_blocking, list(texts), list(kinds) if kinds else None
+            self._executor, self.score_blocking, clean, list(kinds) if kinds else None
         )
 
     async def aclose(self) -> None:

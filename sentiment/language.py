@@ -18,6 +18,8 @@ import unicodedata
 from functools import cache
 from typing import Any
 
+from reputation.core.text import clean_text
+
 SUPPORTED = ("pt", "fa", "it", "es", "ru", "en")
 
 _PERSIAN_ONLY = set("پچژگیک")
@@ -174,6 +176,7 @@ def _letters(text: str) -> list[str]:
 
 def detect_language(text: str) -> str:
     """Return an ISO 639-1 code for ``text``, or ``und`` when the evidence is too thin."""
+    text = clean_text(text)
     letters = _letters(unicodedata.normalize("NFC", text))
     if len(letters) < 2:
         return "und"

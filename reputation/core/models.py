@@ -8,7 +8,9 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+
+from reputation.core.text import clean_text
 
 
 def utcnow() -> datetime:
@@ -68,6 +70,12 @@ def review_text(title: str | None, text: str) -> str:
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=False)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _encodable(cls, value: Any) -> Any:
+        # A lone surrogate from a source's JSON would make the record unstorable.
+        return clean_text(value) if isinstance(value, str) else value
 
 
 class ReplyAtSource(_Model):

@@ -10,6 +10,7 @@ from pymongo.errors import PyMongoError
 
 from reputation.core.errors import StorageError
 from reputation.core.models import QuarantineRecord, utcnow
+from reputation.core.text import clean_text
 from reputation.storage.documents import from_doc
 
 MAX_RAW_CHARS = 200_000
@@ -22,7 +23,7 @@ class QuarantineRepository:
         self._quarantine = db["quarantine"]
 
     async def add(self, source: str, raw: str, reason: str) -> QuarantineRecord:
-        raw = raw[:MAX_RAW_CHARS]
+        raw, reason = clean_text(raw[:MAX_RAW_CHARS]), clean_text(reason)
         fingerprint = hashlib.sha256(f"{source}\0{raw}".encode()).hexdigest()[:32]
         now = utcnow()
         try:

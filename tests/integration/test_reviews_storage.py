@@ -1,3 +1,4 @@
+import json
 from datetime import UTC, datetime
 
 import pytest
@@ -235,3 +236,14 @@ async def test_pending_response_whatever_the_classification_queue(store):
     assert {r.external_id for r in await store.reviews.pending_response()} == {"r0", "r1", "r2"}
     assert len(await store.reviews.pending_response(limit=2)) == 2
     assert len(await store.reviews.pending_response(limit=1)) == 1
+
+
+async def test_a_cut_off_emoji_does_not_make_a_record_unstorable(store):
+    # "\ud83d" alone: the first half of an emoji a source truncated by UTF-16 code unit.
+    cut = json.loads('"Entrega atrasada \\ud83d"')
+    await store.reviews.upsert_many([review(text=cut)])
+    stored = await store.reviews.get("google_business", "r1")
+    assert stored.text == "Entrega atrasada \ufffd"
+    record = await store.quarantine.add("google_play", cut, f"bad: {cut}")
+    assert record.raw == "Entrega atrasada \ufffd"
+    assert (await store.quarantine.list("google_play"))[0].reason == "bad: Entrega atrasada \ufffd"

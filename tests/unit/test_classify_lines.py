@@ -69,3 +69,17 @@ async def test_large_input_is_streamed_in_chunks():
     assert done == 1300
     assert [o["i"] for o in out] == list(range(1300))
     assert len(model.calls) == 3
+
+
+async def test_hostile_text_gets_an_answer_not_a_crash():
+    lines = [
+        '{"id": "cut", "text": "Produto quebrado \\ud83d", "note": "\\udc00"}',
+        json.dumps({"id": "nul", "text": "a\u0000 péssimo atendimento"}),
+        json.dumps({"id": "ok", "text": "Ótimo"}),
+    ]
+    out, (done, errors), model = await run(lines)
+    assert (done, errors) == (3, 0)
+    assert [o["id"] for o in out] == ["cut", "nul", "ok"]
+    assert out[0]["text"] == "Produto quebrado \ufffd"
+    assert out[0]["note"] == "\ufffd"
+    assert all("\ud83d" not in t and "\x00" not in t for call in model.calls for t in call)

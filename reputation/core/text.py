@@ -1,0 +1,32 @@
+"""Text as it arrives from outside: strings that can always be encoded, stored and shown.
+
+JSON allows an unpaired UTF-16 surrogate (``"\\ud83d"``, the first half of an emoji cut off
+by a source that truncates by code unit). Python keeps it as a lone surrogate, which no
+UTF-8 encoder accepts: MongoDB (BSON), the tokenizer and any UTF-8 output would fail on it.
+Control characters other than tab and line breaks (a NUL ends the string for fastText's C++
+side) are replaced as well.
+"""
+
+from __future__ import annotations
+
+import re
+
+_UNENCODABLE = re.compile("[\ud800-\udfff\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+REPLACEMENT = "\ufffd"
+
+
+def clean_text(text: str) -> str:
+    """``text`` with every lone surrogate and control character (but tab, CR and LF)
+    replaced by U+FFFD; anything else unchanged."""
+    return _UNENCODABLE.sub(REPLACEMENT, text)
+
+
+def clean_json(value: object) -> object:
+    """A decoded JSON value with :func:`clean_text` applied to every string, keys included."""
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, dict):
+        return {clean_text(str(k)): clean_json(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [clean_json(v) for v in value]
+    return value

@@ -1,0 +1,34 @@
+import json
+
+from reputation.core.models import Review
+from reputation.core.text import clean_json, clean_text
+
+
+def test_lone_surrogates_and_control_characters_become_the_replacement_character():
+    cut = json.loads('"ok \\ud83d"')  # half an emoji, as JSON allows
+    assert clean_text(cut) == "ok \ufffd"
+    assert clean_text("a\x00b\x1fc\x7f") == "a\ufffdb\ufffdc\ufffd"
+    # Tabs, line breaks, whole emoji and right-to-left text are what the author wrote.
+    kept = "tab\tline\r\nend 😡 \u200fخیلی بد بود\u200c"
+    assert clean_text(kept) == kept
+    clean_text(cut).encode("utf-8")  # encodable now
+
+
+def test_clean_json_reaches_keys_and_nested_values():
+    raw = json.loads('{"t\\udc00": ["x\\ud800", {"y": "\\u0000"}], "n": 1, "b": null}')
+    assert clean_json(raw) == {"t\ufffd": ["x\ufffd", {"y": "\ufffd"}], "n": 1, "b": None}
+
+
+def test_every_model_string_is_encodable():
+    review = Review(
+        source="google_play",
+        external_id="x\ud800",
+        text=json.loads('"Entrega atrasada \\ud83d"'),
+        created_at="2026-11-01T10:00:00Z",
+        reply={"text": "Sentimos \udc00"},
+    )
+    assert review.text == "Entrega atrasada \ufffd"
+    assert review.external_id == "x\ufffd"
+    assert review.reply is not None
+    assert review.reply.text == "Sentimos \ufffd"
+    assert len(review.content_hash) == 32  # hashing encodes the text: it raised before
