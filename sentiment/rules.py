@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from reputation.core.models import Label, Sentiment, Severity
 from reputation.core.protocols import TextScore
-from sentiment.language import detect_language
+from sentiment.language import SUPPORTED, detect_language
 from sentiment.topics import has_danger_words, topics_of
 
 CLEARLY_NEGATIVE = 0.7
@@ -41,7 +41,7 @@ def assess(
     ``override`` is a human's label: it replaces the model's verdict on the text.
     """
     has_text = bool(text.strip())
-    detected = lang or (detect_language(text) if has_text else "und")
+    detected = _language(text, lang) if has_text else (lang or "und")
     if score is None:
         label = label_from_rating(rating)
         scores = {lbl.value: 1.0 if lbl is label else 0.0 for lbl in Label}
@@ -100,3 +100,13 @@ def severity_of(
     if negativity >= 0.5 or rating == 2 or topics:
         return Severity.MEDIUM
     return Severity.LOW
+
+
+def _language(text: str, given: str | None) -> str:
+    """The given language when the project reads it; otherwise what the text says, so a
+    Persian comment a source tagged ``xx`` (or ``fr``) still gets a Persian reply; the given
+    code when the text says nothing."""
+    if given in SUPPORTED:
+        return given
+    found = detect_language(text)
+    return given if found == "und" and given else found

@@ -199,3 +199,14 @@ def test_brand_option_picks_the_brands_voice_and_channel(settings, tmp_path):
         draft(settings, argparse.Namespace(input=str(src), output=None, brand="Nope"))
     with pytest.raises(ConfigError, match="same file"):
         draft(settings, argparse.Namespace(input=str(src), output=str(src), brand=None))
+
+
+def test_a_cut_off_emoji_in_the_input_is_drafted_not_a_crash(settings, fake_model):
+    # Half an emoji (a lone surrogate) used to abort the whole run when the row was echoed.
+    row = {**PARSED, "external_id": "cut", "text": "Chegou quebrado @", "author": "@Bia"}
+    line = json.dumps(row).replace('quebrado @"', 'quebrado \\ud83d"').replace("@Bia", "\\u0000Bia")
+    out, counts = run([line], settings)
+    assert counts == (1, 0)
+    assert out[0]["text"].endswith("\ufffd")
+    assert out[0]["author"] == "\ufffdBia"
+    assert out[0]["draft"]["text"]

@@ -92,3 +92,11 @@ def test_danger_words_in_a_positive_item_do_not_alarm():
 
 def test_persian_with_arabic_letters_still_matches():
     assert "support" in topics_of("پشتيباني جواب نمي‌دهد".replace("ی", "ي"))
+
+
+def test_a_language_the_project_does_not_read_gives_way_to_the_text():
+    # A source's tag is kept when the project reads it, or when the text says nothing.
+    assert judge("خیلی بد بود، غذا سرد رسید", 1, NEG, lang="xx").lang == "fa"
+    assert judge("Il pacco è arrivato rotto", 1, NEG, lang="fr").lang == "it"
+    assert judge("Entrega atrasada", 1, NEG, lang="es").lang == "es"
+    assert judge("👎", 1, NEG, lang="xx").lang == "xx"
