@@ -43,9 +43,11 @@ def _kind(row: dict[str, object]) -> str:
 
 
 def _example(row: dict[str, object], path: Path, lang: str) -> Example:
-    label = str(row["label"])
+    if not isinstance(row.get("text"), str):
+        raise TypeError("text must be a string")
+    label = str(row.get("label", "")).strip().lower()  # "Negative", "NEGATIVE " are fine
     if label not in LABELS:
-        raise ValueError(f"label {label!r} is not one of {', '.join(LABELS)}")
+        raise ValueError(f"label {row.get('label')!r} is not one of {', '.join(LABELS)}")
     rating = row.get("rating")
     title = row.get("title")
     return Example(

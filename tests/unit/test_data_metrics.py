@@ -63,6 +63,11 @@ def test_read_jsonl_uses_title_and_rejects_bad_labels(tmp_path):
     path.write_text('{"text": "x", "label": "angry"}\n', encoding="utf-8")
     with pytest.raises(ConfigError, match=r"x\.jsonl:1"):
         list(read_jsonl(path))
+    path.write_text('{"text": "x", "label": " Negative"}\n', encoding="utf-8")
+    assert [row.label for row in read_jsonl(path)] == ["negative"]
+    path.write_text('{"text": "ok", "label": "positive"}\n{"text": null, "label": "negative"}\n')
+    with pytest.raises(ConfigError, match=r"x\.jsonl:2: .*text must be a string"):
+        list(read_jsonl(path))
 
 
 def test_figures_three_class():
