@@ -77,6 +77,13 @@ def test_short_stems_do_not_match_inside_other_words():
         "Il bollitore ha preso fuoco",
         "Отравление после вашей еды, были в больнице",
         "از این فروشگاه شکایت می‌کنم، کلاهبرداری است",
+        # Poisoning in its everyday forms, and the ambulance, in each language.
+        "Я отравился, вызвал скорую",
+        "We had to call an ambulance after dinner",
+        "Meu filho foi parar no pronto-socorro",
+        "Acabamos en urgencias por la comida",
+        "Siamo finiti al pronto soccorso",
+        "بعد از غذا کارمون به اورژانس کشید",
     ],
 )
 def test_danger_words_make_negative_items_critical(text):
