@@ -55,7 +55,8 @@ def parse_items(
     for raw in raw_items:
         try:
             review = build(raw)
-        except (KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:
+        # OverflowError: a number no int/float/datetime can hold (``1e999``, ``Infinity``).
+        except (KeyError, TypeError, ValueError, AttributeError, IndexError, OverflowError) as exc:
             parsed.rejects.append(Reject(dump(raw), _reason(exc, source)))
             continue
         if review is not None:
@@ -86,11 +87,16 @@ def parse_time(value: Any) -> datetime:
     """ISO 8601 (``Z`` or offset; naive means UTC) or epoch seconds/milliseconds → aware UTC."""
     if isinstance(value, bool) or value is None or value == "":
         raise ValueError(f"not a timestamp: {value!r}")
-    if isinstance(value, int | float):
-        seconds = value / 1000 if value > 10**11 else value
-        return datetime.fromtimestamp(seconds, UTC)
-    if isinstance(value, dict) and "seconds" in value:  # protobuf Timestamp (Google Play)
-        return datetime.fromtimestamp(int(value["seconds"]) + int(value.get("nanos", 0)) / 1e9, UTC)
+    try:
+        if isinstance(value, int | float):
+            seconds = value / 1000 if value > 10**11 else value
+            return datetime.fromtimestamp(seconds, UTC)
+        if isinstance(value, dict) and "seconds" in value:  # protobuf Timestamp (Google Play)
+            seconds = int(value["seconds"]) + int(value.get("nanos", 0)) / 1e9
+            return datetime.fromtimestamp(seconds, UTC)
+    except (OverflowError, OSError):
+        # Past year 9999 (or the platform's time_t): no datetime holds it.
+        raise ValueError(f"timestamp out of range: {value!r}") from None
     text = str(value).strip()
     if text.isdigit():
         return parse_time(int(text))

@@ -111,6 +111,9 @@ async def collect_source(
         # A source module that let a shape error through: report it, keep the others running.
         log.exception("%s: unexpected error", collector.name)
         report.error = f"unexpected response shape: {type(exc).__name__}: {exc}"
+    except Exception as exc:  # one source's bug must not end the other sources' runs
+        log.exception("%s: unexpected error", collector.name)
+        report.error = f"unexpected error: {type(exc).__name__}: {exc}"
     if disabled and report.error is None:
         await store.cursors.set_disabled(collector.name, None)
     return report

@@ -40,6 +40,8 @@ def _content(raw: dict[str, Any]) -> str:
 
 
 def review(raw: dict[str, Any], location: str = "") -> Review | None:
+    if not isinstance(raw, dict):  # else ``in`` below tests a string or list, not keys
+        raise TypeError(f"entry is a {type(raw).__name__}, not an object")
     if "im:rating" not in raw and "content" not in raw:
         return None  # the app's own entry, not a review
     where = split_location(location)

@@ -20,7 +20,9 @@ KNOWN_KEYS = frozenset({"reviews", "tokenPagination", "pageInfo"})
 
 def review(raw: dict[str, Any], package: str = "") -> Review:
     comments = raw["comments"]
-    user = next(c["userComment"] for c in comments if "userComment" in c)
+    user = next((c["userComment"] for c in comments if "userComment" in c), None)
+    if user is None:  # a bare next() would raise StopIteration, which no caller expects
+        raise KeyError("comments[].userComment")
     developer = next((c["developerComment"] for c in comments if "developerComment" in c), None)
     text = user.get("originalText") or user.get("text") or ""
     title, _, body = text.partition("\t") if "\t" in text else ("", "", text)

@@ -21,8 +21,11 @@ GONE = frozenset({"[deleted]", "[removed]"})
 
 
 def _kept(value: Any) -> str:
-    text = value if isinstance(value, str) else ""
-    return "" if text.strip() in GONE else text
+    if value is None:
+        return ""
+    if not isinstance(value, str):  # malformed, not deleted: quarantine it, do not skip it
+        raise TypeError(f"text is a {type(value).__name__}, not a string")
+    return "" if value.strip() in GONE else value
 
 
 def mention(child: dict[str, Any], query: str = "") -> Review | None:

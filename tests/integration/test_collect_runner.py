@@ -10,7 +10,7 @@ import pytest
 
 from collectors._http import MalformedPayloadError, SourceHttp
 from collectors.base import Collector, Page, Parsed, Reject
-from collectors.runner import collect_source
+from collectors.runner import collect_all, collect_source
 from config.settings import CollectorSettings
 from reputation.core.errors import RetriableSourceError, SourceAuthError
 from reputation.core.models import Review
@@ -183,3 +183,13 @@ async def test_a_stop_ends_the_run_after_the_page_in_hand_and_the_next_run_resum
     assert Scripted.calls == [("1", None)]
     assert resumed.new == 2
     assert await store.reviews.count() == 3
+
+
+async def test_an_unexpected_exception_ends_only_that_source_after_its_stored_pages(store, make):
+    # A bug in one source module (here a RuntimeError on its second page) is reported on
+    # that source; the page before it stays stored and the other sources' runs go on.
+    broken = make([[review(1)], [review(2)]], fail_at=1, failure=RuntimeError("bug"))
+    (report,) = await collect_all([broken], store, progress=quiet)
+    assert report.new == 1
+    assert report.error == "unexpected error: RuntimeError: bug"
+    assert await store.reviews.get("scripted", "s1") is not None
