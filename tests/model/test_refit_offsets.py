@@ -13,34 +13,21 @@ from safetensors.torch import load_file, save_file
 
 from config.settings import load_settings
 from reputation.cli import main
-from sentiment import default_encoder
 from sentiment.calibration import fit_offsets
 from sentiment.data import LABELS, carve, load_datasets
 from sentiment.delta import FORMAT_INT8
 from sentiment.finetuned import FineTunedSentimentModel
 from sentiment.refit import refit_offsets
 from sentiment.training import Recipe, _Trainer
-from tests.model.tiny_bert import save_tiny_bert
 
 pytestmark = pytest.mark.model
 
-ROOT = Path(__file__).resolve().parents[2]
 SEED = 5
 WORDS = ("ótimo", "péssimo", "entrega", "produto", "atraso", "bom", "ruim", "loja", "preço")
 
 
 def _quiet(_: str) -> None:
     pass
-
-
-@pytest.fixture(scope="module")
-def tiny_base(tmp_path_factory):
-    """A two-layer random BERT encoder saved like a hub checkpoint, with the real tokenizer."""
-    from transformers import BertModel
-
-    encoder_dir = default_encoder(load_settings(data_dir=ROOT / "var"), _quiet)
-    out = tmp_path_factory.mktemp("tiny-base")
-    return str(save_tiny_bert(BertModel, out, encoder_dir, num_hidden_layers=2))
 
 
 @pytest.fixture(scope="module")

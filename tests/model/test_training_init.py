@@ -7,30 +7,15 @@ import pytest
 import torch
 from safetensors.torch import save_file
 
-from config.settings import load_settings
 from reputation.core.errors import ModelError
-from sentiment import default_encoder
 from sentiment.delta import FORMAT_INT8, expand
 from sentiment.training import Recipe, _Trainer
-from tests.model.tiny_bert import save_tiny_bert
 
 pytestmark = pytest.mark.model
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def _quiet(_: str) -> None:
     pass
-
-
-@pytest.fixture(scope="module")
-def tiny_base(tmp_path_factory):
-    """A two-layer random BERT encoder saved like a hub checkpoint, with the real tokenizer."""
-    from transformers import BertModel
-
-    encoder_dir = default_encoder(load_settings(data_dir=ROOT / "var"), _quiet)
-    out = tmp_path_factory.mktemp("tiny-base")
-    return str(save_tiny_bert(BertModel, out, encoder_dir, num_hidden_layers=2))
 
 
 def _trained_file(base: str, path: Path) -> dict[str, torch.Tensor]:
