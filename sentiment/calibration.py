@@ -22,7 +22,8 @@ from collections.abc import Sequence
 import numpy as np
 
 from reputation.core.models import Kind
-from sentiment.data import LABELS
+from sentiment.data import LABELS, Example
+from sentiment.metrics import Figures, by_dataset
 
 NEG, NEU, POS = range(3)
 GRID = np.round(np.arange(-1.5, 1.5001, 0.1), 2)
@@ -120,3 +121,26 @@ def apply_offsets(
         dtype=np.float32,
     )
     return logits + shift
+
+
+def fit_on(logits: np.ndarray, rows: Sequence[Example]) -> dict[str, list[float]]:
+    """:func:`fit_offsets` on labelled rows (their label, dataset, language and kind)."""
+    return fit_offsets(
+        logits,
+        [ex.label for ex in rows],
+        [ex.dataset for ex in rows],
+        [ex.lang for ex in rows],
+        [ex.kind for ex in rows],
+    )
+
+
+def figures_with(
+    logits: np.ndarray, rows: Sequence[Example], offsets: dict[str, list[float]]
+) -> dict[str, Figures]:
+    """Per-dataset figures of labelled rows' predictions with ``offsets`` applied."""
+    shifted = apply_offsets(logits, [ex.lang for ex in rows], offsets, [ex.kind for ex in rows])
+    return by_dataset(
+        [ex.dataset for ex in rows],
+        [ex.label for ex in rows],
+        [LABELS[i] for i in shifted.argmax(axis=1)],
+    )

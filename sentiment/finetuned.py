@@ -22,7 +22,6 @@ import numpy as np
 
 from reputation.core.errors import ModelError
 from reputation.core.protocols import TextScore
-from reputation.core.text import clean_text
 from sentiment.calibration import apply_offsets
 from sentiment.convert import BF16_VARIANT, has_bf16_variant
 from sentiment.delta import expand, head_of, read_delta
@@ -104,7 +103,6 @@ class FineTunedSentimentModel(ThreadedModel):
         out = np.zeros((len(texts), len(LABELS)), dtype=np.float32)
         if not texts:
             return out
-        texts = [clean_text(text) for text in texts]
         ids = self.tokenizer(
             [self._prefix + text for text in texts],
             truncation=True,

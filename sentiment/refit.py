@@ -24,10 +24,10 @@ import numpy as np
 from config.settings import Settings
 from reputation.core.errors import ModelError
 from sentiment import Progress, _finetuned
-from sentiment.calibration import apply_offsets, fit_offsets
+from sentiment.calibration import figures_with, fit_on
 from sentiment.data import LABELS, Example, carve, load_datasets
 from sentiment.delta import read_delta
-from sentiment.metrics import Figures, by_dataset, table
+from sentiment.metrics import Figures, table
 
 if TYPE_CHECKING:
     from sentiment.finetuned import FineTunedSentimentModel
@@ -65,19 +65,13 @@ def refit_offsets(
     finally:
         asyncio.run(model.aclose())
 
-    offsets = fit_offsets(
-        calib_logits,
-        [ex.label for ex in calib],
-        [ex.dataset for ex in calib],
-        [ex.lang for ex in calib],
-        [ex.kind for ex in calib],
-    )
+    offsets = fit_on(calib_logits, calib)
     progress(f"per-language logit offsets [negative, neutral, positive]: {offsets}")
-    progress(f"validation uncalibrated:\n{table(_figures(val_logits, val, {}))}")
+    progress(f"validation uncalibrated:\n{table(figures_with(val_logits, val, {}))}")
     if current:
-        before = _figures(val_logits, val, current)
+        before = figures_with(val_logits, val, current)
         progress(f"validation with the file's offsets:\n{table(before)}")
-    refitted = _figures(val_logits, val, offsets)
+    refitted = figures_with(val_logits, val, offsets)
     progress(f"validation with the refitted offsets:\n{table(refitted)}")
 
     from safetensors.torch import save_file
@@ -120,14 +114,3 @@ def _raw_logits(
         rate = done / max(1e-6, time.monotonic() - started)
         progress(f"  {name}: {done}/{len(rows)} texts ({rate:.0f}/s)")
     return np.vstack(chunks) if chunks else np.zeros((0, len(LABELS)), dtype=np.float32)
-
-
-def _figures(
-    logits: np.ndarray, rows: Sequence[Example], offsets: dict[str, list[float]]
-) -> dict[str, Figures]:
-    shifted = apply_offsets(logits, [ex.lang for ex in rows], offsets, [ex.kind for ex in rows])
-    return by_dataset(
-        [ex.dataset for ex in rows],
-        [ex.label for ex in rows],
-        [LABELS[i] for i in shifted.argmax(axis=1)],
-    )

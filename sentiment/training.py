@@ -32,7 +32,7 @@ from typing import Any
 import numpy as np
 
 from reputation.core.errors import ModelError
-from sentiment.calibration import apply_offsets, fit_offsets
+from sentiment.calibration import figures_with, fit_on
 from sentiment.data import LABELS, Example, cap, carve, load_datasets
 from sentiment.delta import FORMAT_INT8, HEAD_PREFIX, compact, expand, head_of, read_delta
 from sentiment.finetuned import bf16_is_fast
@@ -418,22 +418,9 @@ def train(
         calib=best["calib_logits"],
         validation=best["val_logits"],
     )
-    offsets = fit_offsets(
-        best["calib_logits"],
-        [ex.label for ex in calib_rows],
-        [ex.dataset for ex in calib_rows],
-        [ex.lang for ex in calib_rows],
-        [ex.kind for ex in calib_rows],
-    )
+    offsets = fit_on(best["calib_logits"], calib_rows)
     progress(f"per-language logit offsets [negative, neutral, positive]: {offsets}")
-    shifted = apply_offsets(
-        best["val_logits"], [ex.lang for ex in val_rows], offsets, [ex.kind for ex in val_rows]
-    )
-    calibrated = by_dataset(
-        [ex.dataset for ex in val_rows],
-        [ex.label for ex in val_rows],
-        [LABELS[i] for i in shifted.argmax(axis=1)],
-    )
+    calibrated = figures_with(best["val_logits"], val_rows, offsets)
     progress(f"validation with the offsets applied:\n{table(calibrated)}")
     metadata = {
         "format": FORMAT_INT8,
