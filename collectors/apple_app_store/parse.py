@@ -12,6 +12,7 @@ import re
 from typing import Any
 
 from collectors.base import Parsed, parse_items, parse_time
+from collectors.web.rating import stars
 from reputation.core.models import Kind, Review
 
 SOURCE = "apple_app_store"
@@ -51,7 +52,7 @@ def review(raw: dict[str, Any], location: str = "") -> Review | None:
         external_id=raw["id"]["label"],
         kind=Kind.REVIEW,
         author=_label(raw["author"], "name") or None,
-        rating=int(raw["im:rating"]["label"]),
+        rating=stars(raw["im:rating"]["label"]),
         title=_label(raw, "title") or None,
         text=_content(raw),
         lang=None,

@@ -14,6 +14,7 @@ from typing import Any
 
 from collectors.base import Parsed, join_text, parse_items, parse_time
 from collectors.digikala.jalali import normalize, parse_jalali
+from collectors.web.rating import optional_stars
 from reputation.core.models import Kind, Review
 
 SOURCE = "digikala"
@@ -35,15 +36,12 @@ def review(raw: dict[str, Any], product: str = "") -> Review:
     product = product or str(raw.get("product_id") or "")
     pros = [f"+ {_clean(p)}" for p in raw.get("advantages") or [] if _clean(p)]
     cons = [f"- {_clean(c)}" for c in raw.get("disadvantages") or [] if _clean(c)]
-    rate = int(raw.get("rate") or 0)
-    if not 0 <= rate <= 5:
-        raise ValueError(f"rate {rate} is outside 0..5")
     return Review(
         source=SOURCE,
         external_id=str(raw["id"]),
         kind=Kind.REVIEW,
         author=_clean(raw.get("user_name")) or None,
-        rating=rate or None,
+        rating=optional_stars(raw.get("rate")),
         title=_clean(raw.get("title")) or None,
         text=join_text(_clean(raw.get("body")), *pros, *cons),
         lang="fa",

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from collectors.base import Parsed, lang_code, parse_items, parse_time
+from collectors.web.rating import optional_stars
 from reputation.core.models import Kind, Review
 
 SOURCE = "google_places"
@@ -20,14 +21,13 @@ PLACE_KEYS = frozenset({"id", "name", "displayName", "rating", "userRatingCount"
 def review(raw: dict[str, Any], place: str = "") -> Review:
     original = raw.get("originalText") or raw.get("text") or {}
     author = raw.get("authorAttribution") or {}
-    stars = raw.get("rating")
     return Review(
         source=SOURCE,
         external_id=str(raw["name"]),
         kind=Kind.REVIEW,
         author=author.get("displayName") or None,
-        # Whole stars are all Google shows; round defensively in case a float arrives.
-        rating=round(stars) if stars else None,
+        # Whole stars are all Google shows; a float is rounded as every source rounds it.
+        rating=optional_stars(raw.get("rating")),
         text=(original.get("text") or "").strip(),
         lang=lang_code(original.get("languageCode")),
         url=raw.get("googleMapsUri") or None,

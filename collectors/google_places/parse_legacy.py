@@ -12,6 +12,7 @@ from typing import Any
 from urllib.parse import quote
 
 from collectors.base import Parsed, lang_code, parse_items, parse_time, stable_id
+from collectors.web.rating import optional_stars
 from reputation.core.models import Kind, Review
 
 SOURCE = "google_places_legacy"
@@ -39,14 +40,13 @@ def place_url(place_id: str) -> str:
 def review(raw: dict[str, Any], place: str = "") -> Review:
     created = parse_time(raw["time"])
     author_url = raw.get("author_url") or None
-    stars = raw.get("rating")
     return Review(
         source=SOURCE,
         # No id from Google; the name stands in only when the profile URL is missing.
         external_id=stable_id(author_url or raw.get("author_name"), raw["time"]),
         kind=Kind.REVIEW,
         author=raw.get("author_name") or None,
-        rating=int(stars) if stars else None,
+        rating=optional_stars(raw.get("rating")),
         text=(raw.get("text") or "").strip(),
         # ``language`` is that of ``text`` (a translation unless reviews_no_translations).
         lang=lang_code(raw.get("language")),

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from collectors.base import Parsed, lang_code, parse_items, parse_time
+from collectors.web.rating import optional_stars
 from reputation.core.models import Kind, ReplyAtSource, Review
 
 SOURCE = "google_play"
@@ -46,7 +47,7 @@ def review(raw: dict[str, Any], package: str = "") -> Review:
         external_id=review_id,
         kind=Kind.REVIEW,
         author=raw.get("authorName") or None,
-        rating=int(user["starRating"]) if user.get("starRating") else None,
+        rating=optional_stars(user.get("starRating")),
         title=title.strip() or None,
         text=body.strip(),
         lang=lang_code(user.get("reviewerLanguage")),

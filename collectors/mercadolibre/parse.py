@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from collectors.base import Parsed, parse_items, parse_time
+from collectors.web.rating import stars
 from reputation.core.models import Kind, ReplyAtSource, Review
 
 REVIEWS = "mercadolibre"
@@ -66,7 +67,7 @@ def review(raw: dict[str, Any], item_id: str = "") -> Review:
         kind=Kind.REVIEW,
         # The API anonymises reviewers as 0.
         author=str(reviewer) if reviewer else None,
-        rating=int(raw["rate"]),
+        rating=stars(raw["rate"]),
         title=raw.get("title") or None,
         text=raw.get("content") or "",
         lang=site_lang(item),

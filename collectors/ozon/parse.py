@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from collectors.base import Parsed, parse_items, parse_time
+from collectors.web.rating import stars
 from reputation.core.models import Kind, ReplyAtSource, Review
 
 SOURCE = "ozon"
@@ -23,7 +24,7 @@ def review(raw: dict[str, Any], location: str = "") -> Review:
         external_id=str(raw["id"]),
         kind=Kind.REVIEW,
         # Already 1–5; anything else (the docs' placeholder 0) is rejected by the model.
-        rating=int(raw["rating"]),
+        rating=stars(raw["rating"]),
         text=(raw.get("text") or "").strip(),
         url=f"https://www.ozon.ru/product/{sku}/" if sku else None,
         created_at=parse_time(raw["published_at"]),

@@ -12,6 +12,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from collectors.base import Parsed, lang_code, optional_time, parse_items, parse_time
+from collectors.web.rating import stars
 from reputation.core.models import Kind, ReplyAtSource, Review
 
 SOURCE = "trustpilot"
@@ -34,7 +35,7 @@ def review(raw: dict[str, Any], business_unit: str = "") -> Review:
         external_id=review_id,
         kind=Kind.REVIEW,
         author=consumer.get("displayName") or None,
-        rating=int(raw["stars"]),
+        rating=stars(raw["stars"]),
         title=raw.get("title") or None,
         text=raw.get("text") or "",
         lang=lang_code(raw.get("language")),

@@ -32,3 +32,17 @@ def scale_rating(value: Any, *, best: Any = 5, worst: Any = 1) -> int | None:
         raise ValueError(f"rating {rating} is outside {low}..{high}")
     stars = 1 + (rating - low) * 4 / (high - low)
     return min(5, max(1, math.floor(stars + 0.5)))
+
+
+def stars(value: Any) -> int:
+    """A required 1..5 star rating as a source gives it (``4``, ``4.5``, ``"4"``), rounded half
+    up like :func:`scale_rating` — every source rounds a half star the same way."""
+    rating = scale_rating(value)
+    if rating is None:
+        raise ValueError(f"no star rating: {value!r}")
+    return rating
+
+
+def optional_stars(value: Any) -> int | None:
+    """Like :func:`stars`, but absent, empty or 0 (sources' "not rated") is None."""
+    return None if value is None or value == "" or number(value) == 0 else stars(value)

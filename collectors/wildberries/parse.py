@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from collectors.base import Parsed, join_text, parse_items, parse_time
+from collectors.web.rating import optional_stars
 from reputation.core.models import Kind, ReplyAtSource, Review
 
 SOURCE = "wildberries"
@@ -26,7 +27,7 @@ def review(raw: dict[str, Any], location: str = "") -> Review:
         external_id=str(raw["id"]),
         kind=Kind.REVIEW,
         author=raw.get("userName") or None,
-        rating=int(raw["productValuation"]) if raw.get("productValuation") else None,
+        rating=optional_stars(raw.get("productValuation")),
         # Pros, cons and the free comment, one per line, in the order the site shows them;
         # no labels, so the text stays what the buyer typed.
         text=join_text(raw.get("pros"), raw.get("cons"), raw.get("text")),

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from collectors.base import Parsed, join_text, parse_items, parse_time
+from collectors.web.rating import stars
 from reputation.core.models import Kind, Review
 
 SOURCE = "yandex_market"
@@ -24,7 +25,7 @@ def review(raw: dict[str, Any], location: str = "") -> Review:
         external_id=str(raw["feedbackId"]),
         kind=Kind.REVIEW,
         author=raw.get("author") or None,
-        rating=int(raw["statistics"]["rating"]),  # already 1–5 stars
+        rating=stars(raw["statistics"]["rating"]),  # already 1–5 stars
         # Advantages, disadvantages and the comment, one per line, as the form asks them.
         text=join_text(
             description.get("advantages"),
