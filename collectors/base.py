@@ -10,7 +10,8 @@ from __future__ import annotations
 import hashlib
 import json
 from abc import ABC, abstractmethod
-from collections.abc import AsyncIterator, Callable, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, ClassVar
@@ -192,8 +193,15 @@ class Collector(ABC):
     def parse_page(self, payload: Any, location: str = "") -> Parsed:
         """``parse`` for a fetched page: a response of the wrong shape becomes a
         :class:`MalformedPayloadError` carrying the raw body, which the runner quarantines."""
-        try:
+        with self.shape_checked(payload):
             return self.parse(payload, location)
+
+    @contextmanager
+    def shape_checked(self, payload: Any) -> Iterator[None]:
+        """Reading ``payload`` inside this block (parsing it, finding the next page): a shape
+        error becomes a :class:`MalformedPayloadError` with the raw body for quarantine."""
+        try:
+            yield
         except (ValueError, TypeError, KeyError, AttributeError) as exc:
             raise MalformedPayloadError(
                 f"{self.name}: unexpected response shape: {exc}", raw=dump(payload)

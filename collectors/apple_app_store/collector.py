@@ -38,8 +38,9 @@ class AppleAppStoreCollector(Collector):
             feed = f"customerreviews/page={page}/id={app_id}/sortby=mostrecent/json"
             url = f"{self.url}/{country}/rss/{feed}"
             payload = await self.http.get_json(url)
-            parsed = apple.parse(payload, location)
-            more = bool(apple.entries(payload)) and page < apple.last_page(payload)
+            with self.shape_checked(payload):
+                parsed = apple.parse(payload, location)
+                more = bool(apple.entries(payload)) and page < apple.last_page(payload)
             cursor = str(page + 1) if more else None
             yield Page(parsed.items, parsed.rejects, resume=cursor)
             if cursor is None or older_than(parsed.items, since):

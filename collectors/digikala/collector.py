@@ -13,8 +13,8 @@ from typing import Any, ClassVar
 from urllib.parse import quote
 
 from collectors import register
-from collectors._http import MalformedPayloadError, SourceHttp
-from collectors.base import Collector, Page, Parsed, dump, older_than
+from collectors._http import SourceHttp
+from collectors.base import Collector, Page, Parsed, older_than
 from collectors.digikala import parse as dk
 from config.settings import CollectorSettings
 from reputation.core.errors import ConfigError
@@ -55,11 +55,9 @@ class DigikalaCollector(Collector):
         while True:
             params = {"page": page, "sort": self.option("sort", "newest")}
             payload = await self.http.get_json(url, params=params)
-            try:
+            with self.shape_checked(payload):
                 parsed = dk.parse(payload, location)
                 current, total = dk.pager(payload)
-            except (ValueError, TypeError, KeyError) as exc:
-                raise MalformedPayloadError(f"digikala: {exc}", raw=dump(payload)) from None
             more = current < total and bool(parsed.items or parsed.rejects)
             following = str(current + 1) if more else None
             yield Page(parsed.items, parsed.rejects, resume=following)

@@ -13,8 +13,7 @@ from typing import Any
 from urllib.parse import quote
 
 from collectors import register
-from collectors._http import MalformedPayloadError
-from collectors.base import Collector, Page, Parsed, dump, older_than
+from collectors.base import Collector, Page, Parsed, older_than
 from collectors.google_business import parse as gbp
 
 ORDER = "updateTime desc"  # the only time order the API offers, and newest first
@@ -51,11 +50,9 @@ class GoogleBusinessCollector(Collector):
                 payload = await self._batch_page(location, token)
             else:
                 payload = await self._list_page(location, token)
-            try:
+            with self.shape_checked(payload):
                 parsed = gbp.parse_batch(payload) if batch else gbp.parse(payload, location)
-            except ValueError as exc:
-                raise MalformedPayloadError(f"{self.name}: {exc}", raw=dump(payload)) from None
-            token = gbp.next_token(payload)
+                token = gbp.next_token(payload)
             yield Page(parsed.items, parsed.rejects, resume=token)
             if token is None or older_than(parsed.items, since):
                 return

@@ -85,7 +85,8 @@ class GooglePlacesLegacyCollector(Collector):
             raise MalformedPayloadError(f"{self.name}: {exc}", raw=dump(payload)) from None
         if code not in legacy.USABLE:
             raise self._status_error(url, code, message)
-        parsed = legacy.parse(payload, location)
+        with self.shape_checked(payload):
+            parsed = legacy.parse(payload, location)
         yield Page(parsed.items, parsed.rejects, resume=None)
 
     def _status_error(self, url: str, code: str, message: str) -> Exception:

@@ -44,8 +44,9 @@ class MercadoLibreCollector(_MercadoLibre):
         while True:
             params = {"limit": limit, "offset": offset}
             payload = await self.http.get_json(url, params=params, headers=self._auth())
-            parsed = ml.parse_reviews(payload, location)
-            cursor = ml.next_offset(payload, offset, limit)
+            with self.shape_checked(payload):
+                parsed = ml.parse_reviews(payload, location)
+                cursor = ml.next_offset(payload, offset, limit)
             yield Page(parsed.items, parsed.rejects, resume=cursor)
             # The API documents no date order (reviews carry a relevance score), so an old
             # review on this page does not mean the next pages hold nothing newer: no early stop.
@@ -86,8 +87,9 @@ class MercadoLibreQuestionsCollector(_MercadoLibre):
                 "offset": offset,
             }
             payload = await self.http.get_json(url, params=params, headers=self._auth())
-            parsed = ml.parse_questions(payload, location)
-            cursor = ml.next_offset(payload, offset, limit)
+            with self.shape_checked(payload):
+                parsed = ml.parse_questions(payload, location)
+                cursor = ml.next_offset(payload, offset, limit)
             yield Page(parsed.items, parsed.rejects, resume=cursor)
             if cursor is None or older_than(parsed.items, since):
                 return

@@ -35,8 +35,9 @@ class TrustpilotCollector(Collector):
         while True:
             params = {"perPage": per_page, "page": page, "orderBy": "createdat.desc"}
             payload = await self.http.get_json(url, params=params, headers=headers)
-            parsed = tp.parse(payload, location)
-            cursor = tp.next_page(payload, page) if parsed.items or parsed.rejects else None
+            with self.shape_checked(payload):
+                parsed = tp.parse(payload, location)
+                cursor = tp.next_page(payload, page) if parsed.items or parsed.rejects else None
             yield Page(parsed.items, parsed.rejects, resume=cursor)
             if cursor is None or older_than(parsed.items, since):
                 return
