@@ -13,8 +13,7 @@ from datetime import datetime
 from typing import Any, ClassVar
 
 from collectors import register
-from collectors._http import MalformedPayloadError
-from collectors.base import Collector, Page, Parsed, dump, older_than
+from collectors.base import Collector, Page, Parsed, Reject, dump, older_than
 from collectors.ozon import parse as oz
 from reputation.core.errors import ConfigError
 from reputation.core.models import Review
@@ -56,20 +55,24 @@ class OzonCollector(Collector):
                 "POST", f"{self.url}/v1/review/list", body, headers=headers
             )
             parsed = self.parse_page(payload, location)
-            items = parsed.items
+            items, rejects = parsed.items, parsed.rejects
             if self.option("replies", True):
-                items = await self._with_replies(items, oz.commented_ids(payload), headers)
+                items, unread = await self._with_replies(items, oz.commented_ids(payload), headers)
+                rejects = [*rejects, *unread]
             cursor = oz.next_cursor(payload)
-            yield Page(items, parsed.rejects, resume=cursor)
+            yield Page(items, rejects, resume=cursor)
             if cursor is None or older_than(items, since):
                 return
             last_id = cursor
 
     async def _with_replies(
         self, items: list[Review], commented: set[str], headers: dict[str, str]
-    ) -> list[Review]:
+    ) -> tuple[list[Review], list[Reject]]:
+        """The reviews with their seller replies. A malformed comment list keeps its review
+        (``reply_unknown``: storage keeps the reply it holds) and quarantines the response."""
         # One extra request per commented review: the list itself carries no replies.
         out: list[Review] = []
+        unread: list[Reject] = []
         for item in items:
             if item.external_id in commented:
                 body = {"review_id": item.external_id, "limit": 100, "offset": 0, "sort_dir": "ASC"}
@@ -77,12 +80,14 @@ class OzonCollector(Collector):
                     "POST", f"{self.url}/v1/review/comment/list", body, headers=headers
                 )
                 try:
-                    reply = oz.seller_reply(payload)
-                except ValueError as exc:
-                    raise MalformedPayloadError(f"ozon: {exc}", raw=dump(payload)) from None
-                item = item.model_copy(update={"reply": reply})
+                    update: dict[str, Any] = {"reply": oz.seller_reply(payload)}
+                except (ValueError, TypeError, KeyError, AttributeError) as exc:
+                    reason = f"ozon: comments of review {item.external_id} unreadable: {exc}"
+                    unread.append(Reject(dump(payload), reason))
+                    update = {"reply_unknown": True}
+                item = item.model_copy(update=update)
             out.append(item)
-        return out
+        return out, unread
 
     async def reply(self, location: str, external_id: str, text: str) -> None:
         """Add the seller's comment and mark the review processed (not editable later)."""

@@ -100,6 +100,10 @@ class Review(_Model):
     created_at: UtcDatetime
     updated_at: UtcDatetime | None = None
     reply: ReplyAtSource | None = None
+    # The source's reply could not be read this time (a malformed reply response): storage
+    # keeps the reply it holds instead of taking ``reply=None`` as "the reply was removed".
+    # An ingestion hint, never stored (``exclude``).
+    reply_unknown: bool = Field(default=False, exclude=True)
     brand: str | None = None
     location: str | None = None
 

@@ -514,6 +514,8 @@ def _compare(review: Review, doc: dict[str, Any], now: datetime) -> _Change | _S
     update to apply, with a revision holding the old content when the author edited it.
     """
     incoming = review.model_dump(mode="python")
+    if review.reply_unknown:
+        incoming["reply"] = doc.get("reply")
     key = review_id(*review.key)
     stored_changed_at = doc.get("updated_at") or doc["created_at"]
     if review.content_hash != doc["content_hash"]:

@@ -76,6 +76,35 @@ async def test_reply_at_source_updates_without_a_revision(store):
     assert stored.revision_count == 0
 
 
+async def test_an_unreadable_reply_keeps_the_stored_one(store):
+    reply = {"text": "Sentimos muito!", "created_at": "2026-11-02T08:00:00Z"}
+    await store.reviews.upsert_many([review(reply=reply)])
+    # The source's reply endpoint answered garbage this run: the reply is unknown, not gone.
+    await store.reviews.upsert_many([review(reply_unknown=True)])
+    stored = await store.reviews.get("google_business", "r1")
+    assert stored.reply.text == "Sentimos muito!"
+    # An edit in the same state keeps it too.
+    await store.reviews.upsert_many(
+        [
+            review(
+                text="Chegou quebrado e sem nota",
+                updated="2026-11-03T10:00:00Z",
+                reply_unknown=True,
+            )
+        ]
+    )
+    stored = await store.reviews.get("google_business", "r1")
+    assert stored.text == "Chegou quebrado e sem nota"
+    assert stored.reply.text == "Sentimos muito!"
+    raw = await store.db.reviews.find_one({"text": "Chegou quebrado e sem nota"})
+    assert "reply_unknown" not in raw  # a hint for ingestion, never stored
+    # A readable answer without a reply means the reply is gone at the source.
+    await store.reviews.upsert_many(
+        [review(text="Chegou quebrado e sem nota", updated="2026-11-03T10:00:00Z")]
+    )
+    assert (await store.reviews.get("google_business", "r1")).reply is None
+
+
 async def test_removed_at_source_is_a_flag_and_can_come_back(store):
     await store.reviews.upsert_many(batch(3))
     assert await store.reviews.mark_removed_at_source("google_business", ["r0", "r2"]) == 1

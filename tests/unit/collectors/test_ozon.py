@@ -133,6 +133,23 @@ async def test_a_garbage_page_is_kept_for_quarantine(session):  # noqa: F811
     assert '"items"' in caught.value.raw
 
 
+async def test_an_unreadable_comment_list_keeps_the_review_and_quarantines_the_response(
+    session,  # noqa: F811
+):
+    collector = make_collector("ozon", session, RecordingSleep(), token="k3y!", options=OPTIONS)
+    with aioresponses() as mock:
+        mock.post(LIST, payload=LAST)
+        mock.post(COMMENTS, payload={"comments": "maintenance"})
+        (page,) = await all_pages(collector)
+    commented, plain = page.items
+    assert commented.reply is None
+    assert commented.reply_unknown  # storage keeps the reply it already holds
+    assert not plain.reply_unknown
+    (reject,) = page.rejects
+    assert "comments of review 017c0d53-a7c8-81ef-53de-7d32fcbd7421 unreadable" in reject.reason
+    assert "maintenance" in reject.raw
+
+
 async def test_a_missing_client_id_is_a_config_error(session):  # noqa: F811
     collector = make_collector("ozon", session, RecordingSleep(), token="k3y!")
     with pytest.raises(ConfigError, match="client_id"):
