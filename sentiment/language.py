@@ -92,13 +92,17 @@ def plain(text: str) -> str:
     return " ".join(words.split())
 
 
+_TATWEEL = "\u0640"  # Arabic-script stretching stroke: a letter to isalpha(), no evidence
+
+
 def _letters(text: str) -> list[str]:
-    return [c for c in text if c.isalpha()]
+    return [c for c in text if c.isalpha() and c != _TATWEEL]
 
 
 def detect_language(text: str) -> str:
     """Return an ISO 639-1 code for ``text``, or ``und`` when the evidence is too thin."""
-    text = plain(unicodedata.normalize("NFC", clean_text(text)))
+    # NFKC: fullwidth letters (ｐｅｄｉｄｏ) and Arabic presentation forms read as plain letters.
+    text = plain(unicodedata.normalize("NFKC", clean_text(text)))
     letters = _letters(text)
     if len(letters) < 2:
         return "und"

@@ -124,3 +124,16 @@ def test_plain_keeps_the_words_of_a_post():
     assert plain("Muuuuito bom") == "Muuito bom"
     assert plain("#MasterChefBR #AltasHoras") == "MasterChefBR AltasHoras"
     assert plain("Tom &amp; Jerry") == "Tom & Jerry"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("ｅｌ ｐｅｄｉｄｏ ｎｏ ｌｌｅｇó ａ ｔｉｅｍｐｏ", "es"),  # fullwidth letters
+        ("ﺍﻟﺨﺪﻣﺔ ﺳﻴﺌﺔ", "ar"),  # Arabic presentation forms
+        ("ﻏﺬﺍ ﺳﺮﺩ ﺑﻮﺩ", "fa"),
+        ("ـــــ", "und"),  # only tatweel strokes
+    ],
+)
+def test_compatibility_forms_read_as_plain_letters(text, lang):
+    assert detect_language(text) == lang
