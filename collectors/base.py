@@ -45,6 +45,11 @@ class Page(Parsed):
     resume: str | None = None
 
 
+# What reading a record or response of the wrong shape raises (OverflowError: a number no
+# int/float/datetime can hold, ``1e999``, ``Infinity``).
+SHAPE_ERRORS = (KeyError, TypeError, ValueError, AttributeError, IndexError, OverflowError)
+
+
 def parse_items(
     raw_items: Iterable[Any], build: Callable[[Any], Review | None], *, source: str
 ) -> Parsed:
@@ -56,8 +61,7 @@ def parse_items(
     for raw in raw_items:
         try:
             review = build(raw)
-        # OverflowError: a number no int/float/datetime can hold (``1e999``, ``Infinity``).
-        except (KeyError, TypeError, ValueError, AttributeError, IndexError, OverflowError) as exc:
+        except SHAPE_ERRORS as exc:
             parsed.rejects.append(Reject(dump(raw), _reason(exc, source)))
             continue
         if review is not None:
@@ -202,7 +206,7 @@ class Collector(ABC):
         error becomes a :class:`MalformedPayloadError` with the raw body for quarantine."""
         try:
             yield
-        except (ValueError, TypeError, KeyError, AttributeError) as exc:
+        except SHAPE_ERRORS as exc:
             raise MalformedPayloadError(
                 f"{self.name}: unexpected response shape: {exc}", raw=dump(payload)
             ) from None

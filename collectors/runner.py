@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from collectors._http import MalformedPayloadError
-from collectors.base import Collector
+from collectors.base import SHAPE_ERRORS, Collector
 from reputation.core.errors import ReputationError, SourceAuthError, StorageError
 from reputation.core.models import Review
 from reputation.storage.mongo import Store
@@ -107,7 +107,7 @@ async def collect_source(
         report.error = str(exc)
     except (ReputationError, StorageError) as exc:
         report.error = str(exc)
-    except (ValueError, TypeError, KeyError, AttributeError) as exc:
+    except SHAPE_ERRORS as exc:
         # A source module that let a shape error through: report it, keep the others running.
         log.exception("%s: unexpected error", collector.name)
         report.error = f"unexpected response shape: {type(exc).__name__}: {exc}"

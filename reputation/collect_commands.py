@@ -14,7 +14,7 @@ from typing import Any
 import aiohttp
 
 import collectors
-from collectors.base import Parsed
+from collectors.base import SHAPE_ERRORS, Parsed
 from collectors.runner import SourceReport, collect_all
 from config.settings import Settings
 from reputation.app import open_store
@@ -73,7 +73,7 @@ def parse_file(name: str, path: Path, location: str = "") -> Parsed:
             raise SourceError(f"{path} is not JSON: {exc}") from None
     try:
         return cls.parse(payload, location)
-    except (ValueError, TypeError, KeyError, AttributeError) as exc:
+    except SHAPE_ERRORS as exc:
         raise SourceError(f"{path} is not a {name} response: {exc}") from None
 
 

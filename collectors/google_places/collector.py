@@ -13,8 +13,8 @@ from typing import Any, ClassVar
 from urllib.parse import quote
 
 from collectors import register
-from collectors._http import MalformedPayloadError, safe_url
-from collectors.base import Collector, Page, Parsed, dump
+from collectors._http import safe_url
+from collectors.base import Collector, Page, Parsed
 from collectors.google_places import parse as places
 from collectors.google_places import parse_legacy as legacy
 from reputation.core.errors import FatalSourceError, RetriableSourceError, SourceAuthError
@@ -79,10 +79,8 @@ class GooglePlacesLegacyCollector(Collector):
             "key": self.secret(),
         }
         payload = await self.http.get_json(url, params=params)
-        try:
+        with self.shape_checked(payload):
             code, message = legacy.status(payload)
-        except ValueError as exc:
-            raise MalformedPayloadError(f"{self.name}: {exc}", raw=dump(payload)) from None
         if code not in legacy.USABLE:
             raise self._status_error(url, code, message)
         with self.shape_checked(payload):

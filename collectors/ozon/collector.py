@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any, ClassVar
 
 from collectors import register
-from collectors.base import Collector, Page, Parsed, Reject, dump, older_than
+from collectors.base import SHAPE_ERRORS, Collector, Page, Parsed, Reject, dump, older_than
 from collectors.ozon import parse as oz
 from reputation.core.errors import ConfigError
 from reputation.core.models import Review
@@ -81,7 +81,7 @@ class OzonCollector(Collector):
                 )
                 try:
                     update: dict[str, Any] = {"reply": oz.seller_reply(payload)}
-                except (ValueError, TypeError, KeyError, AttributeError) as exc:
+                except SHAPE_ERRORS as exc:
                     reason = f"ozon: comments of review {item.external_id} unreadable: {exc}"
                     unread.append(Reject(dump(payload), reason))
                     update = {"reply_unknown": True}
