@@ -62,7 +62,7 @@ def parse_file(name: str, path: Path, location: str = "") -> Parsed:
     is not a response of that source."""
     cls = collectors.source(name)
     try:
-        raw = path.read_text(encoding="utf-8")
+        raw = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"cannot read {path}: {exc}") from None
     payload: Any = raw

@@ -21,13 +21,18 @@ def _say(message: str) -> None:
     print(f"· {message}", file=sys.stderr, flush=True)
 
 
+def _encoding(mode: str) -> str:
+    # Input files saved by spreadsheet tools often start with a byte-order mark.
+    return "utf-8-sig" if "r" in mode else "utf-8"
+
+
 def _open(
     path: str | None, mode: str, default: TextIO
 ) -> contextlib.AbstractContextManager[TextIO]:
     if path is None:
         return contextlib.nullcontext(default)
     try:
-        handle = cast("TextIO", open(path, mode, encoding="utf-8", errors="replace"))  # noqa: SIM115 - with block
+        handle = cast("TextIO", open(path, mode, encoding=_encoding(mode), errors="replace"))  # noqa: SIM115 - with block
     except OSError as exc:
         raise ConfigError(f"cannot open {path}: {exc.strerror}") from exc
     return handle
@@ -43,8 +48,9 @@ def classify(settings: Settings, args: argparse.Namespace) -> int:
     if args.input and args.output and Path(args.input).resolve() == Path(args.output).resolve():
         raise ConfigError("--input and --output are the same file; it would be overwritten")
     if args.input is None:
-        # Undecodable bytes become U+FFFD on their line instead of stopping the whole run.
-        sys.stdin.reconfigure(errors="replace")  # type: ignore[union-attr]
+        # Undecodable bytes become U+FFFD on their line instead of stopping the whole run;
+        # a leading byte-order mark is dropped.
+        sys.stdin.reconfigure(encoding="utf-8-sig", errors="replace")  # type: ignore[union-attr]
 
     async def run() -> tuple[int, int]:
         model = await _with_model(settings)

@@ -208,10 +208,10 @@ def draft(settings: Settings, args: argparse.Namespace) -> int:
         raise ConfigError("--input and --output are the same file; it would be overwritten")
     try:
         if args.input is None:
-            sys.stdin.reconfigure(errors="replace")  # type: ignore[union-attr]
+            sys.stdin.reconfigure(encoding="utf-8-sig", errors="replace")  # type: ignore[union-attr]
             lines = sys.stdin.read().splitlines()
         else:
-            lines = Path(args.input).read_text(encoding="utf-8", errors="replace").splitlines()
+            lines = Path(args.input).read_text(encoding="utf-8-sig", errors="replace").splitlines()
     except OSError as exc:
         raise ConfigError(f"cannot read {args.input}: {exc.strerror}") from exc
 

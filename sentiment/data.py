@@ -63,7 +63,7 @@ def _example(row: dict[str, object], path: Path, lang: str) -> Example:
 def read_jsonl(path: Path, *, lang: str = "und") -> Iterator[Example]:
     """Labelled JSON lines: ``text``, ``label``, optional ``title``, ``dataset``, ``rating``,
     ``kind`` (review / mention / question; else guessed from ``domain``)."""
-    with path.open(encoding="utf-8") as handle:
+    with path.open(encoding="utf-8-sig") as handle:
         for number, line in enumerate(handle, 1):
             if not line.strip():
                 continue

@@ -90,3 +90,18 @@ def test_eval_missing_file_is_a_clear_error():
     done = run("eval", "/no/such/file.jsonl")
     assert done.returncode == 2
     assert "no such file" in done.stderr
+
+
+def test_classify_reads_input_that_starts_with_a_byte_order_mark(tmp_path):
+    line = json.dumps({"text": "Produto veio quebrado", "id": "bom"}) + "\n"
+    src = tmp_path / "in.jsonl"
+    src.write_bytes(b"\xef\xbb\xbf" + line.encode())
+    from_file = run("classify", "--input", str(src))
+    from_stdin = subprocess.run(
+        [EXE, "classify"], input=src.read_bytes(), capture_output=True, cwd=ROOT, check=False
+    )
+    for out in (from_file.stdout, from_stdin.stdout.decode()):
+        [row] = [json.loads(text) for text in out.splitlines()]
+        assert row["id"] == "bom"
+        assert "error" not in row
+        assert row["sentiment"]["label"] == "negative"

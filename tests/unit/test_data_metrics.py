@@ -109,3 +109,11 @@ def test_read_jsonl_tells_social_posts_from_reviews(tmp_path):
     path.write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
     kinds = [ex.kind for ex in read_jsonl(path)]
     assert kinds == ["mention", "mention", "review", "question", "review"]
+
+
+def test_read_jsonl_skips_a_leading_byte_order_mark(tmp_path):
+    path = tmp_path / "saved_by_a_spreadsheet.jsonl"
+    path.write_bytes(b'\xef\xbb\xbf{"text": "Chegou quebrado", "label": "negative"}\n')
+    [example] = read_jsonl(path)
+    assert example.text == "Chegou quebrado"
+    assert example.label == "negative"
