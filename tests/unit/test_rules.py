@@ -84,11 +84,33 @@ def test_short_stems_do_not_match_inside_other_words():
         "Acabamos en urgencias por la comida",
         "Siamo finiti al pronto soccorso",
         "بعد از غذا کارمون به اورژانس کشید",
+        # Threats, assault, harassment and discrimination by staff, in each language.
+        "The driver threatened me when I asked for a receipt",
+        "O segurança da loja me agrediu na frente dos meus filhos",
+        "La recepcionista nos trató de forma racista",
+        "Il corriere mi ha minacciato quando ho protestato",
+        "Коллекторы банка угрожают мне каждый день",
+        "پیک من رو تهدید کرد",
+        "Fui vítima de assédio por parte do gerente",
+        "Discriminazione bella e buona: a noi stranieri nessun tavolo",
     ],
 )
 def test_danger_words_make_negative_items_critical(text):
     assert has_danger_words(text)
     assert judge(text, 1, NEG).severity is Severity.CRITICAL
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "El personal es muy agresivo con los clientes",  # rude, not an assault
+        "A pizza chegou amassada, parecia que alguém tinha batido nela",
+        "پیتزا انگار کتکش زده بودن، کلا له شده بود",  # figurative "beaten up"
+        "Мне угрюмо ответили и бросили трубку",
+    ],
+)
+def test_rude_or_figurative_wording_is_not_an_assault(text):
+    assert not has_danger_words(text)
 
 
 def test_danger_words_in_a_positive_item_do_not_alarm():
