@@ -13,6 +13,8 @@ import numpy as np
 from reputation.core.errors import ConfigError, ModelError
 from reputation.core.protocols import TextScore
 from sentiment.hf import LABELS, ThreadedModel, quiet_transformers, text_scores
+from sentiment.truncation import clip_chars, head_and_tail
+from sentiment.workers import pad
 
 
 def label_indices(id2label: dict[int, str], label_map: dict[str, str]) -> list[int]:
@@ -59,6 +61,7 @@ class TransformersClassifierModel(ThreadedModel):
         self._columns = label_indices(dict(self._model.config.id2label), label_map or {})
         self._max_length = max_length
         self._batch_size = batch_size
+        self._pad_id = self._tokenizer.pad_token_id or 0
         self.name = f"transformers:{model_id}"
         self.version = revision or "default"
 
@@ -72,13 +75,13 @@ class TransformersClassifierModel(ThreadedModel):
         with torch.inference_mode():
             for start in range(0, len(order), self._batch_size):
                 idx = order[start : start + self._batch_size]
-                batch = self._tokenizer(
-                    [texts[i] for i in idx],
-                    padding=True,
-                    truncation=True,
-                    max_length=self._max_length,
-                    return_tensors="pt",
+                rows = self._tokenizer([clip_chars(texts[i], self._max_length) for i in idx])[
+                    "input_ids"
+                ]
+                input_ids, attention_mask = pad(
+                    [head_and_tail(row, self._max_length) for row in rows], self._pad_id
                 )
-                logits = self._model(**batch).logits.float()[:, self._columns]
+                logits = self._model(input_ids=input_ids, attention_mask=attention_mask)
+                logits = logits.logits.float()[:, self._columns]
                 probs[idx] = torch.softmax(logits, dim=-1).numpy()
         return text_scores(probs)

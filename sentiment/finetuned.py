@@ -27,6 +27,7 @@ from sentiment.convert import BF16_VARIANT, has_bf16_variant
 from sentiment.delta import expand, head_of, read_delta
 from sentiment.hf import LABELS, ThreadedModel, quiet_transformers, text_scores
 from sentiment.language import detect_language
+from sentiment.truncation import clip_chars, head_and_tail
 from sentiment.workers import Workers, length_batches, pad
 
 
@@ -103,11 +104,12 @@ class FineTunedSentimentModel(ThreadedModel):
         out = np.zeros((len(texts), len(LABELS)), dtype=np.float32)
         if not texts:
             return out
-        ids = self.tokenizer(
-            [self._prefix + text for text in texts],
-            truncation=True,
-            max_length=self._max_length,
-        )["input_ids"]
+        ids = [
+            head_and_tail(row, self._max_length)
+            for row in self.tokenizer(
+                [self._prefix + clip_chars(text, self._max_length) for text in texts]
+            )["input_ids"]
+        ]
         batches = length_batches([len(row) for row in ids], self._batch_size, self._workers.count)
         results = self._workers.map(lambda idx: self._forward([ids[i] for i in idx]), batches)
         for idx, logits in zip(batches, results, strict=True):

@@ -99,8 +99,12 @@ def _letters(text: str) -> list[str]:
     return [c for c in text if c.isalpha() and c != _TATWEEL]
 
 
+READ_CHARS = 4000  # a language shows in its first few hundred words; a huge text costs no more
+
+
 def detect_language(text: str) -> str:
     """Return an ISO 639-1 code for ``text``, or ``und`` when the evidence is too thin."""
+    text = text[:READ_CHARS]
     # NFKC: fullwidth letters (ｐｅｄｉｄｏ) and Arabic presentation forms read as plain letters.
     text = plain(unicodedata.normalize("NFKC", clean_text(text)))
     letters = _letters(text)

@@ -99,3 +99,20 @@ async def test_demo_command_with_slack_twice(tmp_path):
     assert all(m["blocks"] for m in received)
     for text in (out1, err1, out2, err2):
         assert "xoxb-test-secret-123" not in text
+
+
+async def test_the_end_of_a_long_review_is_read(model):
+    # 400+ tokens of the same story, then a verdict: only a model that reads the end of a
+    # long text can tell the two apart (cutting to the first 256 tokens made them equal).
+    story = (
+        "Ordinei il divano a settembre, il negozio mi ha spiegato i tempi e le misure, "
+        "ho scelto il tessuto e il colore con calma e ho pagato l'acconto. "
+    ) * 12
+    good, bad = await model.score(
+        [
+            story + "Alla fine è arrivato perfetto, montaggio impeccabile: lo consiglio a tutti!",
+            story + "Alla fine è arrivato rotto e nessuno risponde: vergognoso, mai più.",
+        ]
+    )
+    assert good.scores != bad.scores
+    assert bad.scores["negative"] > good.scores["negative"] + 0.1

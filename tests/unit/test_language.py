@@ -137,3 +137,9 @@ def test_plain_keeps_the_words_of_a_post():
 )
 def test_compatibility_forms_read_as_plain_letters(text, lang):
     assert detect_language(text) == lang
+
+
+def test_a_huge_text_is_identified_from_its_beginning():
+    italian = "Il pacco è arrivato rotto e nessuno risponde. " * 200
+    text = italian + "Посылка пришла разбитой. " * 200_000
+    assert detect_language(text) == "it"

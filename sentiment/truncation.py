@@ -1,0 +1,33 @@
+"""Cutting a long text to the model's length: keep its beginning and its end.
+
+Reviews tell the verdict at the end as often as at the start ("…all fine until the bill").
+Keeping the first and last tokens of a text over the limit scored 69.1% against 65.5%
+keeping the first only, on the 307 calibration texts of v3 over 256 tokens
+(sentiment/MODEL_CARD.md). A text is first cut by characters, so a hostile multi-megabyte
+review costs no more tokenizing than a long one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+CHARS_PER_TOKEN = 12  # generous: XLM-R pieces average 3-5 characters
+
+
+def clip_chars(text: str, max_length: int) -> str:
+    """``text`` or its beginning and end, long enough for ``max_length`` tokens each."""
+    keep = max_length * CHARS_PER_TOKEN
+    if len(text) <= 2 * keep:
+        return text
+    return text[:keep] + " … " + text[-keep:]
+
+
+def head_and_tail(ids: Sequence[int], max_length: int) -> list[int]:
+    """Token ids (special tokens included at both ends) cut to ``max_length``: the first
+    token and the first half of the rest, then the last half and the closing token."""
+    if len(ids) <= max_length:
+        return list(ids)
+    body = max_length - 2
+    head = body // 2
+    tail = body - head
+    return [*ids[: 1 + head], *ids[len(ids) - tail - 1 :]]
