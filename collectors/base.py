@@ -22,6 +22,7 @@ from collectors._http import MalformedPayloadError, SourceHttp
 from config.settings import CollectorSettings
 from reputation.core.errors import ConfigError
 from reputation.core.models import Review
+from reputation.core.text import lang_code as lang_code  # re-exported for the parsers
 
 
 @dataclass(frozen=True)
@@ -117,14 +118,6 @@ def stable_id(*parts: Any) -> str:
     """A stable id for sources that give none (same inputs → same id, across runs)."""
     joined = "\0".join("" if p is None else str(p) for p in parts)
     return hashlib.sha256(joined.encode()).hexdigest()[:24]
-
-
-def lang_code(value: Any) -> str | None:
-    """``pt-BR`` → ``pt``; anything that is not a language code → None."""
-    if not isinstance(value, str):
-        return None
-    head = value.strip().replace("_", "-").split("-")[0].lower()
-    return head if head.isalpha() and 2 <= len(head) <= 3 else None
 
 
 def join_text(*parts: str | None) -> str:

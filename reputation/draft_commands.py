@@ -101,7 +101,11 @@ async def classify_missing(rows: list[Row], settings: Settings) -> None:
         model = await asyncio.to_thread(build_model, settings, _say)
         try:
             reviews = [r.review for r in texted if r.review]
-            scores = await model.score([r.full_text for r in reviews], [r.kind for r in reviews])
+            scores = await model.score(
+                [r.full_text for r in reviews],
+                [r.kind for r in reviews],
+                [r.lang for r in reviews],
+            )
         finally:
             await model.aclose()
         name = model.name

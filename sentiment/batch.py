@@ -81,12 +81,16 @@ async def classify_lines(
             else:
                 parsed.append(_parse(line, number))
         texts = [
-            (i, review_text(row.get("title") or None, row.get("text") or ""), _kind(row))
+            (i, review_text(row.get("title") or None, row.get("text") or ""), _kind(row), row)
             for i, (row, err) in enumerate(parsed)
             if err is None and row is not None and (row.get("text") or "").strip()
         ]
-        scored = await model.score([t for _, t, _ in texts], [k for _, _, k in texts])
-        scores = dict(zip([i for i, _, _ in texts], scored, strict=True))
+        scored = await model.score(
+            [t for _, t, _, _ in texts],
+            [k for _, _, k, _ in texts],
+            [row.get("lang") or None for _, _, _, row in texts],
+        )
+        scores = dict(zip([i for i, _, _, _ in texts], scored, strict=True))
         for i, (row, err) in enumerate(parsed):
             if err is not None:
                 errors += 1

@@ -66,7 +66,10 @@ class TransformersClassifierModel(ThreadedModel):
         self.version = revision or "default"
 
     def score_blocking(
-        self, texts: Sequence[str], kinds: Sequence[str] | None = None
+        self,
+        texts: Sequence[str],
+        kinds: Sequence[str] | None = None,
+        langs: Sequence[str | None] | None = None,
     ) -> list[TextScore]:
         import torch
 

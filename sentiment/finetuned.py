@@ -26,7 +26,7 @@ from sentiment.calibration import apply_offsets
 from sentiment.convert import BF16_VARIANT, has_bf16_variant
 from sentiment.delta import expand, head_of, read_delta
 from sentiment.hf import LABELS, ThreadedModel, quiet_transformers, text_scores
-from sentiment.language import detect_language
+from sentiment.language import language_of
 from sentiment.truncation import clip_chars, head_and_tail
 from sentiment.workers import Workers, length_batches, pad
 
@@ -96,11 +96,15 @@ class FineTunedSentimentModel(ThreadedModel):
         self.metadata = metadata
 
     def logits_blocking(
-        self, texts: Sequence[str], kinds: Sequence[str] | None = None
+        self,
+        texts: Sequence[str],
+        kinds: Sequence[str] | None = None,
+        langs: Sequence[str | None] | None = None,
     ) -> np.ndarray:
         """(n, 3) logits in input order, with the calibration offsets of each text's language
-        (and kind, when given) applied. Texts are tokenized once, batched by token count and
-        spread over the workers."""
+        (and kind, when given) applied: the source's tag in ``langs`` when the project reads
+        that language, else the identified one. Texts are tokenized once, batched by token
+        count and spread over the workers."""
         out = np.zeros((len(texts), len(LABELS)), dtype=np.float32)
         if not texts:
             return out
@@ -115,8 +119,9 @@ class FineTunedSentimentModel(ThreadedModel):
         for idx, logits in zip(batches, results, strict=True):
             out[idx] = logits
         if self.offsets:
-            langs = [detect_language(t) for t in texts]
-            out = apply_offsets(out, langs, self.offsets, kinds)
+            given = langs or [None] * len(texts)
+            found = [language_of(t, g) for t, g in zip(texts, given, strict=True)]
+            out = apply_offsets(out, found, self.offsets, kinds)
         return out
 
     def _forward(self, rows: list[list[int]]) -> np.ndarray:
@@ -136,11 +141,14 @@ class FineTunedSentimentModel(ThreadedModel):
         self._workers.close()
 
     def score_blocking(
-        self, texts: Sequence[str], kinds: Sequence[str] | None = None
+        self,
+        texts: Sequence[str],
+        kinds: Sequence[str] | None = None,
+        langs: Sequence[str | None] | None = None,
     ) -> list[TextScore]:
         if not texts:
             return []
-        logits = self.logits_blocking(texts, kinds)
+        logits = self.logits_blocking(texts, kinds, langs)
         logits -= logits.max(axis=1, keepdims=True)
         probs = np.exp(logits)
         probs /= probs.sum(axis=1, keepdims=True)

@@ -49,16 +49,26 @@ class ThreadedModel(ABC):
 
     @abstractmethod
     def score_blocking(
-        self, texts: Sequence[str], kinds: Sequence[str] | None = None
+        self,
+        texts: Sequence[str],
+        kinds: Sequence[str] | None = None,
+        langs: Sequence[str | None] | None = None,
     ) -> list[TextScore]: ...
 
     async def score(
-        self, texts: Sequence[str], kinds: Sequence[str] | None = None
+        self,
+        texts: Sequence[str],
+        kinds: Sequence[str] | None = None,
+        langs: Sequence[str | None] | None = None,
     ) -> list[TextScore]:
         loop = asyncio.get_running_loop()
         clean = [clean_text(text) for text in texts]
         return await loop.run_in_executor(
-            self._executor, self.score_blocking, clean, list(kinds) if kinds else None
+            self._executor,
+            self.score_blocking,
+            clean,
+            list(kinds) if kinds else None,
+            list(langs) if langs else None,
         )
 
     async def aclose(self) -> None:

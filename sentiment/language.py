@@ -22,7 +22,7 @@ import unicodedata
 from functools import cache
 from typing import Any
 
-from reputation.core.text import clean_text
+from reputation.core.text import clean_text, lang_code
 
 SUPPORTED = ("pt", "fa", "it", "es", "ru", "en")
 
@@ -201,3 +201,10 @@ def _function_words(text: str) -> str:
     if top == 0 or top == second:
         return "und"
     return best
+
+
+def language_of(text: str, given: str | None = None) -> str:
+    """The source's tag (``pt-BR`` → ``pt``) when it names a language the project reads,
+    else :func:`detect_language` of the text."""
+    code = lang_code(given)
+    return code if code in SUPPORTED else detect_language(text)

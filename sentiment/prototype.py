@@ -63,7 +63,10 @@ class PrototypeSentimentModel(ThreadedModel):
         self._prototypes = encoder.embed([text for _, text in prototypes])
 
     def score_blocking(
-        self, texts: Sequence[str], kinds: Sequence[str] | None = None
+        self,
+        texts: Sequence[str],
+        kinds: Sequence[str] | None = None,
+        langs: Sequence[str | None] | None = None,
     ) -> list[TextScore]:
         if not texts:
             return []

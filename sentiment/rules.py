@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from reputation.core.models import Label, Sentiment, Severity
 from reputation.core.protocols import TextScore
-from sentiment.language import SUPPORTED, detect_language
+from sentiment.language import language_of
 from sentiment.topics import has_danger_words, topics_of
 
 CLEARLY_NEGATIVE = 0.7
@@ -106,7 +106,5 @@ def _language(text: str, given: str | None) -> str:
     """The given language when the project reads it; otherwise what the text says, so a
     Persian comment a source tagged ``xx`` (or ``fr``) still gets a Persian reply; the given
     code when the text says nothing."""
-    if given in SUPPORTED:
-        return given
-    found = detect_language(text)
+    found = language_of(text, given)
     return given if found == "und" and given else found

@@ -52,12 +52,17 @@ class FakeSentimentModel:
     def __init__(self) -> None:
         self.calls: list[list[str]] = []
         self.kinds: list[list[str] | None] = []
+        self.langs: list[list[str | None] | None] = []
 
     async def score(
-        self, texts: Sequence[str], kinds: Sequence[str] | None = None
+        self,
+        texts: Sequence[str],
+        kinds: Sequence[str] | None = None,
+        langs: Sequence[str | None] | None = None,
     ) -> list[TextScore]:
         self.calls.append(list(texts))
         self.kinds.append(list(kinds) if kinds is not None else None)
+        self.langs.append(list(langs) if langs is not None else None)
         return [self._one(text.lower()) for text in texts]
 
     @staticmethod

@@ -147,7 +147,9 @@ class Pipeline:
             texts = [r.full_text for r in pending]
             with_text = [i for i, t in enumerate(texts) if t.strip()]
             scores = await self.model.score(
-                [texts[i] for i in with_text], [pending[i].kind.value for i in with_text]
+                [texts[i] for i in with_text],
+                [pending[i].kind.value for i in with_text],
+                [pending[i].lang for i in with_text],
             )
             by_index = dict(zip(with_text, scores, strict=True))
             results = [

@@ -25,10 +25,14 @@ class SentimentModel(Protocol):
     version: str
 
     async def score(
-        self, texts: Sequence[str], kinds: Sequence[str] | None = None
+        self,
+        texts: Sequence[str],
+        kinds: Sequence[str] | None = None,
+        langs: Sequence[str | None] | None = None,
     ) -> list[TextScore]:
         """Return one score per text, in order. Texts are non-empty. ``kinds`` (review,
-        mention, question; one per text) lets a model calibrated per kind use it."""
+        mention, question; one per text) lets a model calibrated per kind use it; ``langs``
+        (the source's language tag per text, or None) one calibrated per language."""
         ...
 
     async def aclose(self) -> None:

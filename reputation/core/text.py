@@ -30,3 +30,11 @@ def clean_json(value: object) -> object:
     if isinstance(value, list):
         return [clean_json(v) for v in value]
     return value
+
+
+def lang_code(value: object) -> str | None:
+    """``pt-BR`` → ``pt``; anything that is not a language code → None."""
+    if not isinstance(value, str):
+        return None
+    head = value.strip().replace("_", "-").split("-")[0].lower()
+    return head if head.isalpha() and 2 <= len(head) <= 3 else None

@@ -72,6 +72,13 @@ async def test_run_stores_flags_drafts_and_alerts_once(store, settings):
     }
     assert by_text["El pedido llegó roto y nadie contesta"] == "mention"
     assert by_text["Great service, I love it"] == "review"
+    # ...and the source's language tag, which picks a calibrated model's language offset.
+    by_lang = {
+        text: lang
+        for texts, langs in zip(run.model.calls, run.model.langs, strict=True)
+        for text, lang in zip(texts, langs or [], strict=True)
+    }
+    assert by_lang["El pedido llegó roto y nadie contesta"] == "es"
     assert (report.drafts_created, report.alerts_sent) == (2, 2)
     assert await store.drafts.count() == 2
     case_refs = {a.case_ref for a in notifier.sent}

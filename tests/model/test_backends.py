@@ -124,6 +124,20 @@ def test_mentions_use_their_own_offset_and_reviews_the_language_one(tmp_path, en
     assert labels == ["negative", "neutral"]
 
 
+def test_a_source_language_tag_picks_the_offset_and_an_unread_one_does_not(tmp_path, encoder_dir):
+    # Three words of a tweet, mostly a name: the identifier says und, the source says pt-BR.
+    texts = ["Salvem o Vitor"] * 3
+    offsets = '{"pt": [9.0, 0.0, 0.0], "es": [0.0, 7.0, 0.0]}'
+    plain = FineTunedSentimentModel(encoder_dir, _with_metadata(tmp_path, logit_offsets="{}"))
+    shifted = FineTunedSentimentModel(encoder_dir, _with_metadata(tmp_path, logit_offsets=offsets))
+    before = plain.logits_blocking(texts)
+    after = shifted.logits_blocking(texts, langs=["pt-BR", "xx", None])
+    assert after[0] == pytest.approx(before[0] + [9.0, 0.0, 0.0], abs=1e-3)
+    identified = after[1] - before[1]
+    assert after[2] - before[2] == pytest.approx(identified, abs=1e-3)  # "xx" is no tag
+    assert identified[0] == pytest.approx(0.0, abs=1e-3)  # not the Portuguese offset
+
+
 def test_malformed_offsets_are_refused(tmp_path, encoder_dir):
     with pytest.raises(ModelError, match="logit offset"):
         FineTunedSentimentModel(encoder_dir, _with_metadata(tmp_path, logit_offsets='{"pt": [1]}'))

@@ -47,9 +47,13 @@ async def test_every_line_answers_in_order_keeping_its_keys():
     assert model.calls == [["Produto ótimo, excelente!", "Очень плохое качество, верните деньги"]]
 
 
-async def test_given_language_is_kept():
-    out, _, _ = await run([json.dumps({"text": "ok ok", "lang": "es"})])
+async def test_given_language_is_kept_and_reaches_the_model():
+    out, _, model = await run(
+        [json.dumps({"text": "ok ok", "lang": "es"}), json.dumps({"text": "ok", "lang": "pt-BR"})]
+    )
     assert out[0]["sentiment"]["lang"] == "es"
+    assert out[1]["sentiment"]["lang"] == "pt"
+    assert model.langs == [["es", "pt-BR"]]  # the model normalises the tag itself
 
 
 async def test_the_kind_reaches_the_model_and_defaults_to_review():
