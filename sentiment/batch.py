@@ -12,7 +12,7 @@ from typing import Any, TextIO
 from config.settings import Settings
 from reputation.core.models import Kind, review_text
 from reputation.core.protocols import SentimentModel
-from reputation.core.text import clean_json
+from reputation.core.text import as_number, clean_json
 from sentiment.data import Example, given_kind, read_jsonl
 from sentiment.metrics import Figures, by_dataset
 from sentiment.rules import assess
@@ -50,12 +50,12 @@ def _parse(line: str, number: int) -> tuple[dict[str, Any] | None, str | None]:
     if text is None and row.get("rating") is None:
         return row, f"line {number}: no text and no rating"
     rating = row.get("rating")
-    numeric = isinstance(rating, int | float) and not isinstance(rating, bool)
-    if rating is not None and not (numeric and 1 <= rating <= 5):
+    value = as_number(rating)
+    if rating is not None and not (value is not None and 1 <= value <= 5):
         return row, f"line {number}: rating must be a number from 1 to 5"
-    lang = row.get("lang")
-    if lang is not None and not isinstance(lang, str):
-        return row, f"line {number}: lang must be a string"
+    for key in ("lang", "title"):
+        if row.get(key) is not None and not isinstance(row[key], str):
+            return row, f"line {number}: {key} must be a string"
     return row, None
 
 
@@ -97,7 +97,7 @@ async def classify_lines(
                 out.write(json.dumps({**(row or {}), "error": err}, ensure_ascii=False) + "\n")
                 continue
             assert row is not None  # noqa: S101 - no error means a parsed object
-            rating = row.get("rating")
+            rating = as_number(row.get("rating"))
             result = assess(
                 text=review_text(row.get("title") or None, row.get("text") or ""),
                 rating=round(rating) if rating is not None else None,

@@ -12,7 +12,7 @@ from typing import NamedTuple, cast
 
 from reputation.core.errors import ConfigError
 from reputation.core.models import Kind, Label, review_text
-from reputation.core.text import clean_json
+from reputation.core.text import as_number, clean_json
 
 LABELS = (Label.NEGATIVE.value, Label.NEUTRAL.value, Label.POSITIVE.value)
 
@@ -55,7 +55,7 @@ def _example(row: dict[str, object], path: Path, lang: str) -> Example:
         label=label,
         dataset=str(row.get("dataset") or path.stem),
         lang=str(row.get("lang") or lang),
-        rating=float(rating) if isinstance(rating, int | float) else None,
+        rating=as_number(rating),
         kind=_kind(row),
     )
 

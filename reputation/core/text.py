@@ -9,6 +9,7 @@ side) are replaced as well.
 
 from __future__ import annotations
 
+import math
 import re
 
 _UNENCODABLE = re.compile("[\ud800-\udfff\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -22,7 +23,11 @@ def clean_text(text: str) -> str:
 
 
 def clean_json(value: object) -> object:
-    """A decoded JSON value with :func:`clean_text` applied to every string, keys included."""
+    """A decoded JSON value with :func:`clean_text` applied to every string, keys included,
+    and ``NaN`` / ``Infinity`` as None: Python's parser accepts them, but they are not JSON,
+    and written back out they would break every strict reader of our output."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
     if isinstance(value, str):
         return clean_text(value)
     if isinstance(value, dict):
@@ -38,3 +43,18 @@ def lang_code(value: object) -> str | None:
         return None
     head = value.strip().replace("_", "-").split("-")[0].lower()
     return head if head.isalpha() and 2 <= len(head) <= 3 else None
+
+
+def as_number(value: object) -> float | None:
+    """A finite number, or a string holding one (``"4"``, ``" 4.5 "`` — exports often quote
+    ratings); None for anything else, booleans included."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, str):
+        try:
+            value = float(value.strip())
+        except ValueError:
+            return None
+    if isinstance(value, int | float) and math.isfinite(value):
+        return float(value)
+    return None

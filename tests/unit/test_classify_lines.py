@@ -87,3 +87,22 @@ async def test_hostile_text_gets_an_answer_not_a_crash():
     assert out[0]["text"] == "Produto quebrado \ufffd"
     assert out[0]["note"] == "\ufffd"
     assert all("\ud83d" not in t and "\x00" not in t for call in model.calls for t in call)
+
+
+async def test_quoted_ratings_count_and_non_json_numbers_do_not_leak_out():
+    lines = [
+        json.dumps({"id": "q", "text": "ok", "rating": "1"}),
+        '{"id": "nan", "text": "ok", "rating": NaN, "price": Infinity}',
+        json.dumps({"id": "word", "text": "ok", "rating": "five"}),
+        json.dumps({"id": "bool", "text": "ok", "rating": True}),
+        json.dumps({"id": "title", "text": "ok", "title": {"a": 1}}),
+    ]
+    out, (done, errors), _ = await run(lines)
+    assert (done, errors) == (2, 3)
+    assert out[0]["sentiment"]["reasons"] == ["low_rating"]  # "1" is a one-star review
+    assert out[0]["rating"] == "1"  # kept as given
+    assert out[1]["rating"] is None
+    assert out[1]["price"] is None
+    assert "sentiment" in out[1]
+    assert all("rating" in o["error"] for o in out[2:4])
+    assert "title must be a string" in out[4]["error"]

@@ -1,7 +1,7 @@
 import json
 
 from reputation.core.models import Review
-from reputation.core.text import clean_json, clean_text
+from reputation.core.text import as_number, clean_json, clean_text
 
 
 def test_lone_surrogates_and_control_characters_become_the_replacement_character():
@@ -32,3 +32,18 @@ def test_every_model_string_is_encodable():
     assert review.reply is not None
     assert review.reply.text == "Sentimos \ufffd"
     assert len(review.content_hash) == 32  # hashing encodes the text: it raised before
+
+
+def test_nan_and_infinity_are_not_json_and_become_null():
+    raw = json.loads('{"r": NaN, "p": [Infinity, -Infinity, 1.5]}')
+    cleaned = clean_json(raw)
+    assert cleaned == {"r": None, "p": [None, None, 1.5]}
+    json.dumps(cleaned, allow_nan=False)  # strict JSON again
+
+
+def test_a_number_may_come_quoted():
+    assert as_number(4) == 4.0
+    assert as_number(" 4.5 ") == 4.5
+    assert as_number("2") == 2.0
+    for bad in ("four", "", True, None, [1], float("nan"), "inf", {"v": 1}):
+        assert as_number(bad) is None, bad
