@@ -22,7 +22,7 @@ from pydantic import ValidationError
 from config.settings import Settings
 from reputation.core.errors import ConfigError, ReputationError
 from reputation.core.models import Case, Review, Sentiment, utcnow
-from reputation.core.text import clean_json
+from reputation.core.text import as_number, clean_json, lang_code
 from reputation.storage.cases import new_case_ref
 from responders.drafts import TemplateDrafter, first_name, needs_approval, wants_reply, wording
 from responders.suspicion import Observed, detect_batch
@@ -54,6 +54,24 @@ def _reason(exc: ValidationError) -> str:
     return f"{where}: {error['msg']}"
 
 
+def _lenient(fields: dict[str, Any]) -> dict[str, Any]:
+    """What exports commonly send, read as a parsed review would have it: a regional tag
+    (``pt-BR`` → ``pt``), a fractional or quoted rating (rounded, as ``classify`` does), a
+    numeric id. Anything else still meets the review model's own checks."""
+    fields.setdefault("created_at", utcnow())  # a draft does not depend on it
+    if fields.get("text") is None:
+        fields["text"] = ""
+    if isinstance(fields.get("lang"), str):
+        fields["lang"] = lang_code(fields["lang"])
+    rating = as_number(fields.get("rating"))
+    if rating is not None:
+        fields["rating"] = round(rating)
+    ident = fields.get("external_id")
+    if isinstance(ident, int) and not isinstance(ident, bool):
+        fields["external_id"] = str(ident)
+    return fields
+
+
 def read_row(line: str, number: int) -> Row:
     """Parse one line into a review and, when present, its sentiment."""
     if not line.strip():
@@ -64,10 +82,7 @@ def read_row(line: str, number: int) -> Row:
         return Row(None, f"line {number}: not JSON: {exc.msg}")
     if not isinstance(raw, dict):
         return Row(None, f"line {number}: expected a JSON object")
-    fields = {k: v for k, v in raw.items() if k in Review.model_fields}
-    fields.setdefault("created_at", utcnow())  # a draft does not depend on it
-    if fields.get("text") is None:
-        fields["text"] = ""
+    fields = _lenient({k: v for k, v in raw.items() if k in Review.model_fields})
     try:
         review = Review.model_validate(fields)
     except ValidationError as exc:

@@ -210,3 +210,20 @@ def test_a_cut_off_emoji_in_the_input_is_drafted_not_a_crash(settings, fake_mode
     assert out[0]["text"].endswith("\ufffd")
     assert out[0]["author"] == "\ufffdBia"
     assert out[0]["draft"]["text"]
+
+
+def test_regional_tags_quoted_or_fractional_ratings_and_numeric_ids_are_read(settings, fake_model):
+    lines = [
+        json.dumps({**PARSED, "external_id": "a", "lang": "es-MX", "rating": "1"}),
+        json.dumps({**PARSED, "external_id": 7, "lang": "es_AR", "rating": 1.4}),
+        json.dumps({**PARSED, "external_id": "c", "rating": 0.4}),
+        json.dumps({**PARSED, "external_id": "d", "rating": "one"}),
+        json.dumps({**PARSED, "external_id": True}),
+    ]
+    rows, (drafted, errors) = run(lines, settings)
+    assert (drafted, errors) == (2, 3)
+    assert [r["draft"]["lang"] for r in rows[:2]] == ["es", "es"]
+    assert rows[0]["lang"] == "es-MX"  # the input is kept as it was
+    assert rows[1]["external_id"] == 7
+    assert all("rating" in r["error"] for r in rows[2:4])
+    assert "external_id" in rows[4]["error"]
