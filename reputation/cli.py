@@ -110,6 +110,21 @@ def _parser() -> argparse.ArgumentParser:
         help="every dataset weighs at least as much as one of this many rows",
     )
     train.add_argument(
+        "--max-length", type=int, default=recipe.max_length, help="tokens per training text"
+    )
+    train.add_argument(
+        "--head-tail",
+        action="store_true",
+        help="a longer text keeps its first and last tokens, as inference does (default: its "
+        "first only)",
+    )
+    train.add_argument(
+        "--calibration-min",
+        type=int,
+        default=recipe.calibration_min,
+        help="calibration rows per dataset at least (never more than 40%% of a small one)",
+    )
+    train.add_argument(
         "--init",
         metavar="FILE",
         help="continue from this weights file (same base) instead of the base encoder",

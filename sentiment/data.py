@@ -121,12 +121,27 @@ class Splits(NamedTuple):
     validation: list[Example]
 
 
-def carve(examples: Iterable[Example], *, seed: int) -> Splits:
-    """The splits training uses: validation with ``seed``, then a calibration split (8%,
-    150-800 rows per dataset) with ``seed + 1`` from what remains; the rest is for training.
-    Refitting a file's offsets carves the same ones from its recipe's seed."""
+def carve(
+    examples: Iterable[Example],
+    *,
+    seed: int,
+    calibration_fraction: float = 0.08,
+    calibration_min: int = 150,
+    calibration_max: int = 800,
+) -> Splits:
+    """The splits training uses: validation with ``seed``, then a calibration split (by
+    default 8%, 150-800 rows per dataset) with ``seed + 1`` from what remains; the rest is for
+    training. The validation split depends on ``seed`` alone, so every recipe with the same
+    seed is scored on the same rows. Refitting a file's offsets carves the same splits from
+    its recipe."""
     train, validation = split(examples, seed=seed)
-    train, calibration = split(train, seed=seed + 1, fraction=0.08, minimum=150, maximum=800)
+    train, calibration = split(
+        train,
+        seed=seed + 1,
+        fraction=calibration_fraction,
+        minimum=calibration_min,
+        maximum=calibration_max,
+    )
     return Splits(train, calibration, validation)
 
 

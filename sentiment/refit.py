@@ -25,9 +25,10 @@ from config.settings import Settings
 from reputation.core.errors import ModelError
 from sentiment import Progress, _finetuned
 from sentiment.calibration import figures_with, fit_on
-from sentiment.data import LABELS, Example, carve, load_datasets
+from sentiment.data import LABELS, Example, load_datasets
 from sentiment.delta import read_delta
 from sentiment.metrics import Figures, table
+from sentiment.training import Recipe, carve_for, recipe_of
 
 if TYPE_CHECKING:
     from sentiment.finetuned import FineTunedSentimentModel
@@ -48,10 +49,10 @@ def refit_offsets(
     Returns the validation figures with the new offsets applied.
     """
     tensors, metadata = read_delta(weights)
-    seed = _seed(metadata, weights)
-    splits = carve(load_datasets(datasets_dir), seed=seed)
+    recipe = _recipe(metadata, weights)
+    splits = carve_for(load_datasets(datasets_dir), recipe)
     calib, val = splits.calibration, splits.validation
-    progress(f"seed {seed}: calibration rows {len(calib)}, validation rows {len(val)}")
+    progress(f"seed {recipe.seed}: calibration rows {len(calib)}, validation rows {len(val)}")
 
     sentiment = settings.sentiment.model_copy(update={"weights": weights})
     model = cast(
@@ -95,11 +96,16 @@ def refit_offsets(
     return refitted
 
 
-def _seed(metadata: dict[str, str], path: Path) -> int:
+def _recipe(metadata: dict[str, str], path: Path) -> Recipe:
     try:
-        return int(json.loads(metadata["recipe"])["seed"])
+        recorded = json.loads(metadata["recipe"])
+        seeded = isinstance(recorded, dict) and "seed" in recorded
+        recipe = recipe_of(metadata)
     except (KeyError, ValueError, TypeError):
-        raise ModelError(f"{path}: no recipe seed in its metadata to carve its splits") from None
+        seeded = False
+    if not seeded:
+        raise ModelError(f"{path}: no recipe seed in its metadata to carve its splits")
+    return recipe
 
 
 def _raw_logits(

@@ -25,7 +25,7 @@ import random
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -33,11 +33,12 @@ import numpy as np
 
 from reputation.core.errors import ModelError
 from sentiment.calibration import figures_with, fit_on
-from sentiment.data import LABELS, Example, cap, carve, load_datasets
+from sentiment.data import LABELS, Example, Splits, cap, carve, load_datasets
 from sentiment.delta import FORMAT_INT8, HEAD_PREFIX, compact, expand, head_of, read_delta
 from sentiment.finetuned import bf16_is_fast
 from sentiment.hf import quiet_transformers
 from sentiment.metrics import Figures, by_dataset, table
+from sentiment.truncation import clip_chars, head_and_tail
 
 Progress = Callable[[str], None]
 
@@ -65,6 +66,13 @@ class Recipe:
     dataset_weight_max: int = 9000
     max_example_weight: float = 5.0
     prefix: str = "query: "
+    # A text over max_length keeps its first and last tokens (as inference does) instead of
+    # its first only.
+    head_and_tail: bool = False
+    # The calibration split (sentiment.data.carve): share of each dataset, and bounds.
+    calibration_fraction: float = 0.08
+    calibration_min: int = 150
+    calibration_max: int = 800
     # Start from an earlier delta file (its stem is recorded here) instead of the base.
     init: str = ""
 
@@ -156,13 +164,7 @@ class _Trainer:
         with torch.no_grad(), torch.autocast("cpu", torch.bfloat16, enabled=self.amp):
             for n, start in enumerate(range(0, len(order), self.recipe.batch_size)):
                 idx = order[start : start + self.recipe.batch_size]
-                enc = self.tokenizer(
-                    [self.recipe.prefix + examples[i].text for i in idx],
-                    padding=True,
-                    truncation=True,
-                    max_length=self.recipe.max_length,
-                    return_tensors="pt",
-                )
+                enc = self._tokenize([examples[i].text for i in idx])
                 hidden = self.encoder.embeddings(input_ids=enc["input_ids"])
                 attn = self._mask(hidden, enc["attention_mask"])
                 for layer in self.encoder.encoder.layer[: self.split_at]:
@@ -182,6 +184,24 @@ class _Trainer:
                     rate = done / max(1e-6, time.monotonic() - started)
                     self.progress(f"  frozen layers: {done}/{len(order)} texts ({rate:.0f}/s)")
         return batches
+
+    def _tokenize(self, texts: Sequence[str]) -> Any:
+        recipe = self.recipe
+        if not recipe.head_and_tail:
+            return self.tokenizer(
+                [recipe.prefix + t for t in texts],
+                padding=True,
+                truncation=True,
+                max_length=recipe.max_length,
+                return_tensors="pt",
+            )
+        rows = [
+            head_and_tail(ids, recipe.max_length)
+            for ids in self.tokenizer(
+                [recipe.prefix + clip_chars(t, recipe.max_length) for t in texts]
+            )["input_ids"]
+        ]
+        return self.tokenizer.pad({"input_ids": rows}, return_tensors="pt")
 
     def logits(self, batch: _Batch) -> Any:
         import torch
@@ -328,6 +348,25 @@ def example_weights(rows: Sequence[Example], recipe: Recipe) -> list[float]:
     return [min(w / mean, recipe.max_example_weight) for w in raw]
 
 
+def carve_for(examples: Sequence[Example], recipe: Recipe) -> Splits:
+    """The splits ``recipe`` trains, calibrates and validates on."""
+    return carve(
+        examples,
+        seed=recipe.seed,
+        calibration_fraction=recipe.calibration_fraction,
+        calibration_min=recipe.calibration_min,
+        calibration_max=recipe.calibration_max,
+    )
+
+
+def recipe_of(metadata: dict[str, str]) -> Recipe:
+    """The recipe a weights file records (keys it predates take their defaults, which are
+    what such files were trained with)."""
+    recorded = json.loads(metadata["recipe"])
+    known = {f.name for f in fields(Recipe)}
+    return Recipe(**{k: v for k, v in recorded.items() if k in known})
+
+
 def train(
     *,
     base: str,
@@ -347,7 +386,7 @@ def train(
 
     recipe = recipe or Recipe()
     examples = load_datasets(datasets)
-    train_rows, calib_rows, val_rows = carve(examples, seed=recipe.seed)
+    train_rows, calib_rows, val_rows = carve_for(examples, recipe)
     train_rows = cap(train_rows, recipe.cap_per_class, seed=recipe.seed) + list(extra)
     if limit:
         random.Random(recipe.seed).shuffle(train_rows)  # noqa: S311 - reproducible sample

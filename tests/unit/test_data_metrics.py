@@ -3,7 +3,7 @@ import json
 import pytest
 
 from reputation.core.errors import ConfigError
-from sentiment.data import Example, cap, read_jsonl, split
+from sentiment.data import Example, cap, carve, read_jsonl, split
 from sentiment.metrics import by_dataset, figures
 
 
@@ -29,6 +29,20 @@ def test_split_is_stratified_deterministic_and_disjoint():
     small = [e for e in val if e.dataset == "small"]
     assert len(small) == 160  # the floor (300) is capped at 40% of a small set
     assert split(rows, seed=14)[1] != val
+
+
+def test_a_larger_calibration_carve_leaves_the_validation_split_alone():
+    rows = examples("tweets", {"negative": 700, "neutral": 700, "positive": 700})
+    rows += examples("big", {"negative": 3000, "positive": 9000})
+    small = carve(rows, seed=13)
+    large = carve(rows, seed=13, calibration_min=300)
+    assert {e.text for e in large.validation} == {e.text for e in small.validation}
+    tweets = [e for e in large.calibration if e.dataset == "tweets"]
+    assert len(tweets) == 300
+    assert len([e for e in small.calibration if e.dataset == "tweets"]) == 150
+    assert {e.text for e in small.calibration} < {e.text for e in large.calibration}
+    assert not {e.text for e in large.train} & {e.text for e in large.calibration}
+    assert len(large.train) + len(large.calibration) + len(large.validation) == len(rows)
 
 
 def test_cap_limits_each_dataset_label():
