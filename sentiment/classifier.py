@@ -13,7 +13,7 @@ import numpy as np
 from reputation.core.errors import ConfigError, ModelError
 from reputation.core.protocols import TextScore
 from sentiment.hf import LABELS, ThreadedModel, quiet_transformers, text_scores
-from sentiment.truncation import clip_chars, head_and_tail
+from sentiment.truncation import token_rows
 from sentiment.workers import pad
 
 
@@ -78,12 +78,8 @@ class TransformersClassifierModel(ThreadedModel):
         with torch.inference_mode():
             for start in range(0, len(order), self._batch_size):
                 idx = order[start : start + self._batch_size]
-                rows = self._tokenizer([clip_chars(texts[i], self._max_length) for i in idx])[
-                    "input_ids"
-                ]
-                input_ids, attention_mask = pad(
-                    [head_and_tail(row, self._max_length) for row in rows], self._pad_id
-                )
+                rows = token_rows(self._tokenizer, [texts[i] for i in idx], self._max_length)
+                input_ids, attention_mask = pad(rows, self._pad_id)
                 logits = self._model(input_ids=input_ids, attention_mask=attention_mask)
                 logits = logits.logits.float()[:, self._columns]
                 probs[idx] = torch.softmax(logits, dim=-1).numpy()

@@ -27,7 +27,7 @@ from sentiment.convert import BF16_VARIANT, has_bf16_variant
 from sentiment.delta import expand, head_of, read_delta
 from sentiment.hf import LABELS, ThreadedModel, quiet_transformers, text_scores
 from sentiment.language import language_of
-from sentiment.truncation import clip_chars, head_and_tail
+from sentiment.truncation import token_rows
 from sentiment.workers import Workers, length_batches, pad
 
 
@@ -108,12 +108,7 @@ class FineTunedSentimentModel(ThreadedModel):
         out = np.zeros((len(texts), len(LABELS)), dtype=np.float32)
         if not texts:
             return out
-        ids = [
-            head_and_tail(row, self._max_length)
-            for row in self.tokenizer(
-                [self._prefix + clip_chars(text, self._max_length) for text in texts]
-            )["input_ids"]
-        ]
+        ids = token_rows(self.tokenizer, texts, self._max_length, self._prefix)
         batches = length_batches([len(row) for row in ids], self._batch_size, self._workers.count)
         results = self._workers.map(lambda idx: self._forward([ids[i] for i in idx]), batches)
         for idx, logits in zip(batches, results, strict=True):

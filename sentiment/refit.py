@@ -99,13 +99,11 @@ def refit_offsets(
 def _recipe(metadata: dict[str, str], path: Path) -> Recipe:
     try:
         recorded = json.loads(metadata["recipe"])
-        seeded = isinstance(recorded, dict) and "seed" in recorded
-        recipe = recipe_of(metadata)
-    except (KeyError, ValueError, TypeError):
-        seeded = False
-    if not seeded:
+    except (KeyError, ValueError):
+        recorded = None
+    if not isinstance(recorded, dict) or "seed" not in recorded:
         raise ModelError(f"{path}: no recipe seed in its metadata to carve its splits")
-    return recipe
+    return recipe_of(recorded)
 
 
 def _raw_logits(

@@ -38,7 +38,7 @@ from sentiment.delta import FORMAT_INT8, HEAD_PREFIX, compact, expand, head_of, 
 from sentiment.finetuned import bf16_is_fast
 from sentiment.hf import quiet_transformers
 from sentiment.metrics import Figures, by_dataset, table
-from sentiment.truncation import clip_chars, head_and_tail
+from sentiment.truncation import token_rows
 
 Progress = Callable[[str], None]
 
@@ -195,12 +195,7 @@ class _Trainer:
                 max_length=recipe.max_length,
                 return_tensors="pt",
             )
-        rows = [
-            head_and_tail(ids, recipe.max_length)
-            for ids in self.tokenizer(
-                [recipe.prefix + clip_chars(t, recipe.max_length) for t in texts]
-            )["input_ids"]
-        ]
+        rows = token_rows(self.tokenizer, texts, recipe.max_length, recipe.prefix)
         return self.tokenizer.pad({"input_ids": rows}, return_tensors="pt")
 
     def logits(self, batch: _Batch) -> Any:
@@ -359,10 +354,9 @@ def carve_for(examples: Sequence[Example], recipe: Recipe) -> Splits:
     )
 
 
-def recipe_of(metadata: dict[str, str]) -> Recipe:
-    """The recipe a weights file records (keys it predates take their defaults, which are
-    what such files were trained with)."""
-    recorded = json.loads(metadata["recipe"])
+def recipe_of(recorded: dict[str, Any]) -> Recipe:
+    """The recipe a weights file records (its ``recipe`` metadata, decoded): keys the file
+    predates take their defaults, which are what such files were trained with."""
     known = {f.name for f in fields(Recipe)}
     return Recipe(**{k: v for k, v in recorded.items() if k in known})
 

@@ -10,6 +10,7 @@ review costs no more tokenizing than a long one.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 CHARS_PER_TOKEN = 12  # generous: XLM-R pieces average 3-5 characters
 
@@ -31,3 +32,12 @@ def head_and_tail(ids: Sequence[int], max_length: int) -> list[int]:
     head = body // 2
     tail = body - head
     return [*ids[: 1 + head], *ids[len(ids) - tail - 1 :]]
+
+
+def token_rows(
+    tokenizer: Any, texts: Sequence[str], max_length: int, prefix: str = ""
+) -> list[list[int]]:
+    """What the model reads of each text: ``prefix`` + the text after :func:`clip_chars`,
+    tokenized (special tokens included) and cut to ``max_length`` by :func:`head_and_tail`."""
+    encoded = tokenizer([prefix + clip_chars(text, max_length) for text in texts])["input_ids"]
+    return [head_and_tail(row, max_length) for row in encoded]

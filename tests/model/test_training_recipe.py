@@ -34,9 +34,9 @@ def test_head_and_tail_training_reads_a_long_texts_end_as_inference_does(tiny_ba
 
 def test_a_files_recipe_is_read_back_and_older_files_get_the_defaults_they_had():
     recipe = Recipe(seed=21, calibration_min=300, head_and_tail=True, max_length=256)
-    assert recipe_of({"recipe": json.dumps(asdict(recipe))}) == recipe
+    assert recipe_of(json.loads(json.dumps(asdict(recipe)))) == recipe
     older = {k: v for k, v in asdict(Recipe(seed=13)).items() if not k.startswith("calib")}
     del older["head_and_tail"]
-    read = recipe_of({"recipe": json.dumps({**older, "retired_knob": 1})})
+    read = recipe_of({**older, "retired_knob": 1})
     assert read.seed == 13
     assert (read.calibration_min, read.calibration_max, read.head_and_tail) == (150, 800, False)
