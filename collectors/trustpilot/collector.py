@@ -31,9 +31,16 @@ class TrustpilotCollector(Collector):
         url = f"{self.url}/business-units/{quote(location, safe='')}/reviews"
         headers = {"apikey": self.secret()}
         per_page = min(self.config.page_size or MAX_PER_PAGE, MAX_PER_PAGE)
-        page = int(resume or 1)
+        cursor = resume
+        page = 1
         while True:
-            params = {"perPage": per_page, "page": page, "orderBy": "createdat.desc"}
+            # A cursor is a page number, or ``token:<nextPageToken>`` when the API pages so.
+            params: dict[str, Any] = {"perPage": per_page, "orderBy": "createdat.desc"}
+            if cursor and cursor.startswith(tp.CURSOR_PREFIX):
+                params["pageToken"] = cursor.removeprefix(tp.CURSOR_PREFIX)
+            else:
+                page = int(cursor or 1)
+                params["page"] = page
             payload = await self.http.get_json(url, params=params, headers=headers)
             with self.shape_checked(payload):
                 parsed = tp.parse(payload, location)
@@ -41,7 +48,6 @@ class TrustpilotCollector(Collector):
             yield Page(parsed.items, parsed.rejects, resume=cursor)
             if cursor is None or older_than(parsed.items, since):
                 return
-            page = int(cursor)
 
     async def reply(self, location: str, external_id: str, text: str) -> None:
         # The private API wants a business user's OAuth token (``reply_token``; the read

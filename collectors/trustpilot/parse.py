@@ -2,8 +2,9 @@
 
 Each review has ``stars`` (already 1–5), ``title``, ``text``, the ``language`` the consumer
 wrote in, ``createdAt``/``updatedAt`` (ISO, often without an offset: UTC) and, when the
-business answered, ``companyReply {text, createdAt}``. Paging is by page number; the response
-carries a ``next-page`` link while more pages exist.
+business answered, ``companyReply {text, createdAt}``. Paging is by page number, the response
+carrying a ``next-page`` link while more pages exist; or by cursor, the response carrying
+``nextPageToken`` (and ``totalNumberOfReviews``) instead of ``links``.
 """
 
 from __future__ import annotations
@@ -18,6 +19,9 @@ from reputation.core.models import Kind, ReplyAtSource, Review
 SOURCE = "trustpilot"
 REVIEW_URL = "https://www.trustpilot.com/reviews/{id}"
 NOT_TRUSTPILOT = "not a Trustpilot business-unit reviews response (reviews, links)"
+CURSOR_PREFIX = "token:"  # a cursor holding a ``nextPageToken`` (a bare number is a page number)
+# Beside ``reviews``, one of these tells a page apart from other ``reviews`` lists.
+PAGE_KEYS = ("nextPageToken", "totalNumberOfReviews")
 
 
 def review(raw: dict[str, Any], business_unit: str = "") -> Review:
@@ -48,18 +52,23 @@ def review(raw: dict[str, Any], business_unit: str = "") -> Review:
 
 
 def parse(payload: Any, location: str = "") -> Parsed:
-    # Every page carries ``links`` (maybe empty): that tells it apart from other ``reviews`` lists.
+    # A page carries ``links`` (maybe empty) or, cursor-paged, ``nextPageToken`` /
+    # ``totalNumberOfReviews``: that tells it apart from other ``reviews`` lists.
     items = payload.get("reviews") if isinstance(payload, dict) else None
-    if not isinstance(items, list) or not isinstance(payload.get("links"), list):
+    if not isinstance(items, list) or not (
+        isinstance(payload.get("links"), list) or any(key in payload for key in PAGE_KEYS)
+    ):
         # ValueError, not TypeError: ``reputation parse`` treats it as "not this source".
-        raise ValueError(NOT_TRUSTPILOT)  # noqa: TRY004
+        raise ValueError(NOT_TRUSTPILOT)
     return parse_items(items, lambda raw: review(raw, location), source=SOURCE)
 
 
 def next_page(payload: dict[str, Any], page: int) -> str | None:
-    """The page number the ``next-page`` link points to, or None on the last page."""
+    """The page number the ``next-page`` link points to, else ``token:<nextPageToken>``, or
+    None on the last page."""
     for link in payload.get("links") or []:
         if isinstance(link, dict) and link.get("rel") == "next-page":
             numbers = parse_qs(urlsplit(str(link.get("href", ""))).query).get("page")
             return numbers[0] if numbers and numbers[0].isdigit() else str(page + 1)
-    return None
+    token = payload.get("nextPageToken")
+    return f"{CURSOR_PREFIX}{token}" if isinstance(token, str) and token else None

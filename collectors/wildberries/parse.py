@@ -3,7 +3,8 @@
 The body is ``{data: {countUnanswered, countArchive, feedbacks: [...]}, error, errorText,
 additionalErrors}``. A feedback has free ``text`` plus the ``pros`` and ``cons`` boxes of the
 site's form, ``productValuation`` (1–5 stars), ``createdDate`` (UTC) and, once the seller
-answered, ``answer: {text, state, editable}`` (no date). Wildberries gives no language.
+answered, ``answer: {text, state, editable}`` (no date; ``state`` none, wbRu, reviewRequired or
+rejected). Wildberries gives no language.
 """
 
 from __future__ import annotations
@@ -15,13 +16,16 @@ from collectors.web.rating import optional_stars
 from reputation.core.models import Kind, ReplyAtSource, Review
 
 SOURCE = "wildberries"
+# An answer moderation rejected is not shown on the site: the feedback stays unanswered.
+HIDDEN_ANSWER = frozenset({"rejected"})
 
 
 def review(raw: dict[str, Any], location: str = "") -> Review:
     product = raw.get("productDetails") or {}
     nm_id = str(product["nmId"]) if product.get("nmId") is not None else ""
     answer = raw.get("answer") or {}
-    reply = ReplyAtSource(text=answer["text"]) if answer.get("text") else None
+    shown = answer.get("text") and str(answer.get("state", "")) not in HIDDEN_ANSWER
+    reply = ReplyAtSource(text=answer["text"]) if shown else None
     return Review(
         source=SOURCE,
         external_id=str(raw["id"]),

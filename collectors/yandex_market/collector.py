@@ -62,8 +62,9 @@ class YandexMarketCollector(Collector):
             )
             if isinstance(payload, dict) and payload.get("status") == "ERROR":
                 raise FatalSourceError(f"yandex_market: {ym.errors(payload)}")
-            parsed = self.parse_page(payload, location)
-            token = ym.next_token(payload) or ""
+            with self.shape_checked(payload):  # a malformed ``paging`` too: quarantine
+                parsed = ym.parse(payload, location)
+                token = ym.next_token(payload) or ""
             yield Page(parsed.items, parsed.rejects, resume=f"{start} {token}" if token else None)
             if not token or older_than(parsed.items, since):
                 return

@@ -26,6 +26,8 @@ URL_RE = re.compile(rf"^{re.escape(BASE)}/business-units/{UNIT}/reviews\?.*$")
 PAGE_1 = fixture_json("trustpilot", "business_unit_reviews_page1.json")
 PAGE_2 = fixture_json("trustpilot", "business_unit_reviews_page2.json")
 SHARED = fixture_json("trustpilot", "business_unit_reviews_shared.json")
+TOKEN_1 = fixture_json("trustpilot", "business_unit_reviews_token_page1.json")
+TOKEN_LAST = fixture_json("trustpilot", "business_unit_reviews_token_last.json")
 
 
 def sent(mock: aioresponses) -> list[tuple[str, Any]]:
@@ -75,6 +77,26 @@ def test_a_malformed_review_is_rejected_and_the_rest_kept():
     assert "createdAt" in parsed.rejects[1].reason
 
 
+def test_a_cursor_paged_response_without_links_parses():
+    # The documented ReviewListResponse: reviews, nextPageToken, totalNumberOfReviews; no links.
+    (first,) = parse(TOKEN_1, UNIT).items
+    assert first.external_id == "66a1f0c4a3b1d70f9c1e2b01"
+    assert first.rating == 2
+    assert first.title == "Entrega con retraso"
+    assert first.lang == "es"
+    assert first.author == "Lucía Fernández"
+    assert first.created_at == datetime(2024, 7, 25, 8, 41, 9, 513000, tzinfo=UTC)
+    assert first.updated_at is None
+    assert first.reply is not None
+    assert first.reply.text.startswith("Hola Lucía")
+    (last,) = parse(TOKEN_LAST, UNIT).items
+    assert last.lang == "pt"  # pt-BR
+    assert last.updated_at == datetime(2024, 7, 24, 20, 0, tzinfo=UTC)
+    assert last.reply is None
+    assert next_page(TOKEN_1, 1) == f"token:{TOKEN_1['nextPageToken']}"
+    assert next_page(TOKEN_LAST, 1) is None  # no token: the last page
+
+
 MERCADOLIBRE_PAGE = {"paging": {"total": 0}, "reviews": [], "rating_average": 0}
 
 
@@ -111,6 +133,23 @@ async def test_fetch_follows_next_page_with_the_apikey_and_retries(session):  # 
     assert [q["page"] for q in queries] == ["1", "2", "2", "2"]
     assert all(q["perPage"] == "2" and q["orderBy"] == "createdat.desc" for q in queries)
     assert all(kw["headers"]["apikey"] == "tp-api-key-1" for _, kw in requests)
+
+
+async def test_fetch_follows_the_next_page_token(session):  # noqa: F811
+    collector = make_collector("trustpilot", session, RecordingSleep(), ids=[UNIT], token="k3y1")
+    with aioresponses() as mock:
+        mock.get(URL_RE, payload=TOKEN_1)
+        mock.get(URL_RE, payload=TOKEN_LAST)
+        pages = await all_pages(collector, UNIT)
+        queries = [URL(u).query for u, _ in sent(mock)]
+    assert [r.external_id for p in pages for r in p.items] == [
+        "66a1f0c4a3b1d70f9c1e2b01",
+        "66a1f0c4a3b1d70f9c1e2b02",
+    ]
+    assert [p.resume for p in pages] == [f"token:{TOKEN_1['nextPageToken']}", None]
+    assert queries[0]["page"] == "1"
+    assert queries[1]["pageToken"] == TOKEN_1["nextPageToken"]
+    assert "page" not in queries[1]
 
 
 async def test_fetch_resumes_and_stops_at_since(session):  # noqa: F811

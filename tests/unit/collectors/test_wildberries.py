@@ -23,6 +23,7 @@ UNANSWERED = fixture_json("wildberries", "feedbacks_unanswered.json")
 ANSWERED = fixture_json("wildberries", "feedbacks_answered.json")
 EMPTY = fixture_json("wildberries", "feedbacks_empty.json")
 ERROR = fixture_json("wildberries", "feedbacks_error.json")
+ANSWER_STATES = fixture_json("wildberries", "feedbacks_answer_states.json")
 
 
 def _requests(mock: Any) -> list[tuple[str, Any, dict[str, Any]]]:
@@ -57,6 +58,16 @@ def test_parse_keeps_the_seller_answer_and_the_configured_location():
     assert review.reply.created_at is None  # the API gives no answer date
     assert review.location == "51322491"
     assert review.rating == 2
+
+
+def test_an_answer_moderation_rejected_is_not_the_reply():
+    rejected, pending = parse(ANSWER_STATES).items
+    assert rejected.external_id == "Rj3kQ8wLmN5pT2vXcY7z"
+    assert rejected.reply is None  # state "rejected": not shown on the site
+    assert rejected.text == "Качество пошива\nПришла с дефектом, шов разошёлся"
+    assert rejected.created_at == datetime(2025, 9, 14, 8, 2, 17, tzinfo=UTC)  # +03:00 → UTC
+    assert pending.reply is not None  # "reviewRequired": the seller's answer, in moderation
+    assert pending.reply.text == "Спасибо за отзыв!"
 
 
 def test_a_malformed_feedback_is_rejected_and_the_rest_kept():

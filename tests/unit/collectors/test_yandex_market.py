@@ -7,6 +7,7 @@ import pytest
 from aioresponses import aioresponses
 
 import collectors.yandex_market.collector  # noqa: F401 - registers the source
+from collectors._http import MalformedPayloadError
 from collectors.yandex_market.parse import parse
 from reputation.core.errors import FatalSourceError, SourceAuthError
 from tests.collector_kit import (
@@ -143,6 +144,18 @@ async def test_an_error_status_is_a_fatal_error(session):  # noqa: F811
         mock.post(LIST, payload=fixture_json("yandex_market", "error_400.json"))
         with pytest.raises(FatalSourceError, match="BAD_REQUEST"):
             await all_pages(collector, "918273")
+
+
+async def test_a_page_with_malformed_paging_is_kept_for_quarantine(session):  # noqa: F811
+    collector = make_collector(
+        "yandex_market", session, RecordingSleep(), ids=["918273"], token="k"
+    )
+    body = {"status": "OK", "result": {"feedbacks": [], "paging": "end"}}
+    with aioresponses() as mock:
+        mock.post(LIST, payload=body)
+        with pytest.raises(MalformedPayloadError) as caught:
+            await all_pages(collector, "918273")
+    assert '"paging": "end"' in caught.value.raw
 
 
 async def test_auth_failure_is_a_clear_error_without_the_token(session):  # noqa: F811
