@@ -4,7 +4,9 @@ A review has ``reviewId``, ``reviewer`` {displayName, isAnonymous}, ``starRating
 ``STAR_RATING_UNSPECIFIED`` or ``ONE``..``FIVE``), ``comment`` (absent for rating-only
 reviews), ``createTime``/``updateTime`` and, once answered, ``reviewReply`` {comment,
 updateTime}. Google may return a machine translation next to what the reviewer wrote:
-"(Translated by Google) …\\n\\n(Original)\\n…", or the reverse order; we keep the original.
+"(Translated by Google) …\\n\\n(Original)\\n…", or the original first and then
+"\\n\\n(Translated by Google)\\n…" (with or without an "(Original)" marker); we keep the
+original, of the review and of the owner's reply.
 The API gives no review language and no public review URL.
 """
 
@@ -27,8 +29,13 @@ def original_text(comment: str) -> str:
     """What the reviewer wrote, without Google's translation (either order)."""
     translated_at = comment.find(TRANSLATED)
     original_at = comment.find(ORIGINAL)
-    if translated_at < 0 or original_at < 0:
+    if translated_at < 0:
         return comment.strip()
+    if original_at < 0:
+        # "X\n\n(Translated by Google)\nY": the original comes first, unmarked. Only a
+        # marker on a line of its own, after some text, is Google's.
+        head = comment[:translated_at]
+        return head.strip() if head.strip() and head.endswith("\n") else comment.strip()
     start = original_at + len(ORIGINAL)
     # "(Translated by Google) …(Original) X": X runs to the end; the reverse order ends it
     # where the translation starts.
@@ -50,7 +57,9 @@ def review(raw: dict[str, Any], location: str = "") -> Review:
     reply = None
     if answer and answer.get("comment"):
         reply = ReplyAtSource(
-            text=answer["comment"], created_at=optional_time(answer.get("updateTime"))
+            # Google annotates a reply with its translation too; keep what the owner wrote.
+            text=original_text(answer["comment"]),
+            created_at=optional_time(answer.get("updateTime")),
         )
     created = parse_time(raw["createTime"])
     return Review(

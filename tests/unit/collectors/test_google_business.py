@@ -69,10 +69,20 @@ def test_parse_maps_star_enums_anonymous_and_rating_only_reviews():
         ("(Translated by Google) Good food\n\n(Original)\nBuen comida", "Buen comida"),
         ("(Original)\nBuen comida\n\n(Translated by Google)\nGood food", "Buen comida"),
         ("Loved the (Original) recipe", "Loved the (Original) recipe"),
+        ("Buen comida\n\n(Translated by Google)\nGood food", "Buen comida"),
+        ("Quoting (Translated by Google) here", "Quoting (Translated by Google) here"),
     ],
 )
 def test_original_text_drops_google_translations_in_either_order(comment, expected):
     assert original_text(comment) == expected
+
+
+def test_a_trailing_translation_without_original_marker_is_dropped_from_review_and_reply():
+    page = fixture_json("google_business", "reviews_list_translation_trailer.json")
+    (review,) = parse(page, LOCATION).items
+    assert review.text == "Очень вкусно, но долго ждали заказ."
+    assert review.reply is not None
+    assert review.reply.text == "Спасибо за отзыв! Мы уже работаем над скоростью."
 
 
 def test_parse_tolerates_missing_optional_times():
