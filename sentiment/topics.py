@@ -1,4 +1,10 @@
-"""Complaint topics and danger words from a per-language stem lexicon (``lexicon/topics.toml``)."""
+"""Complaint topics and danger words from a per-language stem lexicon (``lexicon/topics.toml``).
+
+Stems and texts are compared in their folded form (:func:`reputation.core.text.fold`): a
+text typed without accents ("nao chegou", "atencion al cliente"), in full-width letters or
+with zero-width characters inside words matches the stems written properly. A ZWNJ inside a
+Persian stem may be written as a ZWNJ, a space or nothing.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +12,8 @@ import re
 import tomllib
 from functools import cache
 from importlib import resources
+
+from reputation.core.text import fold
 
 DANGER = "danger"
 
@@ -18,27 +26,32 @@ def _patterns() -> dict[str, re.Pattern[str]]:
     )
     patterns = {}
     for topic, by_lang in raw.items():
-        alternatives = []
+        alternatives, initials = [], set()
         for stems in by_lang.values():
             for stem in stems:
-                whole = stem.endswith("=")
-                escaped = re.escape(stem.rstrip("=").lower()).replace(r"\ ", r"\s+")
-                alternatives.append(rf"(?<!\w){escaped}" + (r"(?!\w)" if whole else ""))
-        patterns[topic] = re.compile("|".join(alternatives), re.IGNORECASE)
+                body = _stem_pattern(stem.rstrip("="))
+                alternatives.append(body + (r"(?!\w)" if stem.endswith("=") else ""))
+                initials.add(fold(stem)[0])
+        # Checked once per position, before the alternatives: only a word start whose first
+        # letter begins some stem tries them (a 1 MB text: 8 s when each alternative carried
+        # its own word-start test, 0.2 s this way).
+        start = rf"(?<!\w)(?=[{re.escape(''.join(sorted(initials)))}])"
+        patterns[topic] = re.compile(start + "(?:" + "|".join(alternatives) + ")")
     return patterns
 
 
-def _normalise(text: str) -> str:
-    # Arabic ye/kaf typed on Persian keyboards would otherwise miss Persian stems.
-    return text.lower().replace("ي", "ی").replace("ك", "ک")
+def _stem_pattern(stem: str) -> str:
+    """Words of the folded stem apart by whitespace; the parts of a ZWNJ compound by any."""
+    parts = [fold(part).split() for part in stem.split("\u200c")]
+    return r"\s*".join(r"\s+".join(re.escape(word) for word in words) for words in parts)
 
 
 def topics_of(text: str) -> list[str]:
     """Complaint topics mentioned in ``text``, in lexicon order."""
-    text = _normalise(text)
+    text = fold(text)
     return [t for t, p in _patterns().items() if t != DANGER and p.search(text)]
 
 
 def has_danger_words(text: str) -> bool:
     """True when the text mentions injury, poisoning, fire, fraud, lawyers, police..."""
-    return bool(_patterns()[DANGER].search(_normalise(text)))
+    return bool(_patterns()[DANGER].search(fold(text)))

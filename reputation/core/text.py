@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 
 _UNENCODABLE = re.compile("[\ud800-\udfff\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 REPLACEMENT = "\ufffd"
@@ -20,6 +21,24 @@ def clean_text(text: str) -> str:
     """``text`` with every lone surrogate and control character (but tab, CR and LF)
     replaced by U+FFFD; anything else unchanged."""
     return _UNENCODABLE.sub(REPLACEMENT, text)
+
+
+# Persian typed on Arabic keyboards; ZWNJ joins the parts of a Persian compound, which people
+# also write with a space. Zero-width and soft-hyphen characters (often pasted in to dodge
+# filters: "ref\u200bund") and tatweel, a purely visual stretch, are dropped.
+_FOLD = str.maketrans(
+    {"ي": "ی", "ك": "ک", "ى": "ی", "\u200c": " "}
+    | dict.fromkeys(["\u200b", "\u200d", "\u00ad", "\u2060", "\ufeff", "\u0640"])
+)
+
+
+def fold(text: str) -> str:
+    """The form in which words are compared: compatibility forms unified (full-width
+    letters, ligatures), accents and other combining marks dropped (``não`` → ``nao``,
+    ``ещё`` → ``еще``, Arabic vowel signs), case folded, Persian letters unified."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return bare.casefold().translate(_FOLD)
 
 
 def clean_json(value: object) -> object:

@@ -29,6 +29,7 @@ from pymongo import ASCENDING, DESCENDING, IndexModel, UpdateOne
 
 from reputation.core.inbox import InboxItem, InboxPage, InboxQuery, InboxSort, InboxStatus, SlaState
 from reputation.core.models import Label, Severity, utcnow
+from reputation.core.text import fold
 from reputation.storage.documents import from_doc, review_id, shared_entity
 from reputation.storage.explain import Plan, explain_find
 from reputation.storage.inbox_plan import (
@@ -39,7 +40,7 @@ from reputation.storage.inbox_plan import (
     plan,
     urgent_key,
 )
-from reputation.storage.search import fold, search_filter, terms
+from reputation.storage.search import search_filter, terms
 from reputation.storage.vocabulary import Vocabulary
 
 URGENT = [("awaiting_reply", DESCENDING), ("severity_rank", DESCENDING), ("reply_due_at", 1)]

@@ -34,7 +34,8 @@ from typing import Any
 
 from reputation.core.inbox import InboxQuery, InboxSort, SlaState
 from reputation.core.models import Severity
-from reputation.storage.search import REF_PATTERN, fold, terms
+from reputation.core.text import fold
+from reputation.storage.search import REF_PATTERN, terms
 
 TOTAL_CAP = 500  # "500+": enough to work an inbox by; each key counted costs ~30 µs
 SEARCH_CAP = 500

@@ -2,8 +2,9 @@
 
 Each inbox entry stores ``terms``: the distinct folded words of the review (title and text,
 at most :data:`MAX_TERMS`), with a multikey index, and ``author_lc``, the folded author.
-Folding is NFKD without combining marks, casefolded, Arabic yeh/kaf mapped to the Persian
-letters, so "Péssimo", "pessimo" and "PESSIMO" meet, as do Arabic- and Persian-typed words.
+Folding is :func:`reputation.core.text.fold` (NFKD without combining marks, casefolded,
+Arabic yeh/kaf mapped to the Persian letters, zero-width characters dropped), so "Péssimo",
+"pessimo" and "PESSIMO" meet, as do Arabic- and Persian-typed words.
 
 A search matches the case reference by prefix, the author by prefix, or the text: every
 word of the query as a whole term, except the last, which matches as a prefix (you can type
@@ -14,19 +15,13 @@ folded fields, which a B-tree index answers; a case-insensitive ``/i`` regex cou
 from __future__ import annotations
 
 import re
-import unicodedata
 from typing import Any
+
+from reputation.core.text import fold
 
 MAX_TERMS = 300
 _WORD = re.compile(r"\w+")
 REF_PATTERN = re.compile(r"^(RP|TY)-[0-9A-Z]{0,8}$", re.IGNORECASE)
-_PERSIAN = str.maketrans({"ي": "ی", "ك": "ک", "ى": "ی", "\u200c": " "})
-
-
-def fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text)
-    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return bare.casefold().translate(_PERSIAN)
 
 
 def terms(text: str, *, cap: int = MAX_TERMS) -> list[str]:

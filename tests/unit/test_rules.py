@@ -123,6 +123,39 @@ def test_persian_with_arabic_letters_still_matches():
     assert "support" in topics_of("پشتيباني جواب نمي‌دهد".replace("ی", "ي"))
 
 
+@pytest.mark.parametrize(
+    ("text", "topic"),
+    [
+        # Typed without accents: the stems are "ninguém respond", "atención al cliente".
+        ("O pedido chegou e ninguem responde", "support"),
+        ("Pesima atencion al cliente", "support"),
+        ("Il prodotto e di pessima qualita", "quality"),
+        # Full-width letters, a zero-width space pasted inside a word, a soft hyphen.
+        ("ＱＵＥＲＯ ＭＥＵ ＲＥＥＭＢＯＬＳＯ", "refund"),
+        ("I want a ref\u200bund", "refund"),
+        ("Возв\u00adрат не оформили", "refund"),
+        # ё written as е (the stem is "пришёл"), and е written as ё.
+        ("Заказ так и не пришел", "delivery"),
+        ("Ужасное качёство", "quality"),
+        # A Persian compound (stem "کلاه‌بردار", with ZWNJ) written with a space.
+        ("کلاه بردار هستند", "fraud"),
+    ],
+)
+def test_topics_match_however_the_text_is_typed(text, topic):
+    assert topic in topics_of(text)
+
+
+def test_folding_does_not_join_separate_persian_words():
+    # "بو می" (smell + verb prefix) must not match "بومی" ("local").
+    assert "cleanliness" not in topics_of("غذای بومی خوشمزه بود")
+
+
+def test_a_huge_text_still_finds_its_topics_at_the_end():
+    text = "tudo certo por aqui " * 50_000 + "quero meu reembolso, vou chamar a polícia"
+    assert topics_of(text) == ["refund", "fraud"]
+    assert has_danger_words(text)
+
+
 def test_a_language_the_project_does_not_read_gives_way_to_the_text():
     # A source's tag is kept when the project reads it, or when the text says nothing.
     assert judge("خیلی بد بود، غذا سرد رسید", 1, NEG, lang="xx").lang == "fa"
