@@ -119,6 +119,11 @@ def _parser() -> argparse.ArgumentParser:
         "first only)",
     )
     train.add_argument(
+        "--unshout",
+        action="store_true",
+        help="read shouted text in lower case, as inference does (default: as written)",
+    )
+    train.add_argument(
         "--calibration-min",
         type=int,
         default=recipe.calibration_min,

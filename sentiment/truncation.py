@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from sentiment.casing import unshout
+
 CHARS_PER_TOKEN = 12  # generous: XLM-R pieces average 3-5 characters
 
 
@@ -35,9 +37,18 @@ def head_and_tail(ids: Sequence[int], max_length: int) -> list[int]:
 
 
 def token_rows(
-    tokenizer: Any, texts: Sequence[str], max_length: int, prefix: str = ""
+    tokenizer: Any,
+    texts: Sequence[str],
+    max_length: int,
+    prefix: str = "",
+    *,
+    unshouted: bool = True,
 ) -> list[list[int]]:
-    """What the model reads of each text: ``prefix`` + the text after :func:`clip_chars`,
-    tokenized (special tokens included) and cut to ``max_length`` by :func:`head_and_tail`."""
-    encoded = tokenizer([prefix + clip_chars(text, max_length) for text in texts])["input_ids"]
+    """What the model reads of each text: ``prefix`` + the text after :func:`clip_chars`
+    and, with ``unshouted``, :func:`sentiment.casing.unshout`, tokenized (special tokens
+    included) and cut to ``max_length`` by :func:`head_and_tail`."""
+    clipped = [clip_chars(text, max_length) for text in texts]
+    if unshouted:
+        clipped = [unshout(text) for text in clipped]
+    encoded = tokenizer([prefix + text for text in clipped])["input_ids"]
     return [head_and_tail(row, max_length) for row in encoded]

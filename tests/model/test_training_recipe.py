@@ -40,3 +40,17 @@ def test_a_files_recipe_is_read_back_and_older_files_get_the_defaults_they_had()
     read = recipe_of({**older, "retired_knob": 1})
     assert read.seed == 13
     assert (read.calibration_min, read.calibration_max, read.head_and_tail) == (150, 800, False)
+
+
+def test_training_reads_shouted_text_in_lower_case_only_when_the_recipe_says_so(tiny_base):
+    shouted, spoken = "PÉSSIMO, NUNCA MAIS", "péssimo, nunca mais"
+    for head_and_tail in (False, True):
+        base = Recipe(unfrozen_layers=1, max_length=32, head_and_tail=head_and_tail)
+        plain = _Trainer(tiny_base, base, _quiet)
+        lowered = _Trainer(tiny_base, Recipe(**{**asdict(base), "unshout": True}), _quiet)
+        assert plain._tokenize([shouted])["input_ids"].tolist() != (
+            plain._tokenize([spoken])["input_ids"].tolist()
+        )
+        assert lowered._tokenize([shouted])["input_ids"].tolist() == (
+            plain._tokenize([spoken])["input_ids"].tolist()
+        )

@@ -1,0 +1,97 @@
+"""What shouting costs the default model, with and without ``sentiment.casing.unshout``.
+
+Scores the validation split (``reputation eval --validation``'s rows) twice, as the model
+reads it (unshouted) and with unshouting switched off, and prints macro-F1 per dataset.
+Then a fixed sample of Portuguese, Spanish, Italian and Russian validation rows three ways
+— as written, wholly upper-cased, and with 30% of the words upper-cased — each with and
+without unshouting, printing accuracy, macro-F1 and negative-class F1. The time unshout
+itself takes per text is printed last.
+
+    .venv/bin/python bench/casing.py [--sample 1500] [--skip-full]
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import random
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from unittest import mock
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import sentiment.finetuned as finetuned  # noqa: E402
+from config.settings import load_settings  # noqa: E402
+from sentiment import build_model  # noqa: E402
+from sentiment.casing import unshout  # noqa: E402
+from sentiment.data import Example, load_datasets, split  # noqa: E402
+from sentiment.metrics import by_dataset, figures  # noqa: E402
+from sentiment.truncation import token_rows  # noqa: E402
+
+SHOUTING_LANGS = {"pt", "es", "it", "ru"}
+
+
+def words_upper(text: str, share: float = 0.3) -> str:
+    """``text`` with about ``share`` of its words in capitals (the same words every run)."""
+    draw = random.Random(text)
+    return " ".join(w.upper() if draw.random() < share else w for w in text.split(" "))
+
+
+def labels(model: object, texts: Sequence[str], kinds: Sequence[str], on: bool) -> list[str]:
+    rows = token_rows if on else functools.partial(token_rows, unshouted=False)
+    with mock.patch.object(finetuned, "token_rows", rows):
+        return [s.label.value for s in model.score_blocking(list(texts), list(kinds))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sample", type=int, default=1500)
+    parser.add_argument("--skip-full", action="store_true", help="only the shouting sample")
+    args = parser.parse_args()
+
+    settings = load_settings()
+    model = build_model(settings, lambda _: None)
+    if not isinstance(model, finetuned.FineTunedSentimentModel):
+        sys.exit("bench/casing.py measures the default fine-tuned model; set none in config")
+    validation = [e for e in split(load_datasets(settings.sentiment.datasets_dir))[1] if e.text]
+
+    if not args.skip_full:
+        print(f"validation split, {len(validation)} texts: macro-F1 as is → unshouted")
+        kinds = [e.kind for e in validation]
+        truth = [e.dataset for e in validation], [e.label for e in validation]
+        off = by_dataset(*truth, labels(model, [e.text for e in validation], kinds, False))
+        on = by_dataset(*truth, labels(model, [e.text for e in validation], kinds, True))
+        for name in sorted(on):
+            print(f"  {name:52} {off[name].macro_f1:.4f} → {on[name].macro_f1:.4f}")
+
+    sample: list[Example] = [e for e in validation if e.lang in SHOUTING_LANGS]
+    random.Random(7).shuffle(sample)
+    sample = sample[: args.sample]
+    truth_labels = [e.label for e in sample]
+    print(f"\n{len(sample)} pt/es/it/ru validation texts: accuracy / macro-F1 / negative F1")
+    shapes: list[tuple[str, Callable[[str], str]]] = [
+        ("as written", lambda t: t),
+        ("all upper case", str.upper),
+        ("30% of words upper", words_upper),
+    ]
+    for name, shape in shapes:
+        texts = [shape(e.text) for e in sample]
+        for on in (False, True):
+            f = figures(truth_labels, labels(model, texts, [e.kind for e in sample], on))
+            how = "unshouted" if on else "as is    "
+            print(f"  {name:20} {how} {f.accuracy:.3f} / {f.macro_f1:.3f} / {f.negative_f1:.3f}")
+
+    texts = [words_upper(e.text) for e in sample] * 20
+    started = time.perf_counter()
+    for text in texts:
+        unshout(text)
+    per_text = (time.perf_counter() - started) / len(texts)
+    print(f"\nunshout: {per_text * 1e6:.1f} µs per text ({len(texts)} texts)")
+
+
+if __name__ == "__main__":
+    main()

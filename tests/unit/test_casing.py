@@ -1,0 +1,51 @@
+"""Shouted reviews are read in lower case; ordinary casing, acronyms and scripts without
+case are left as written."""
+
+from sentiment.casing import unshout
+from sentiment.truncation import token_rows
+
+
+def test_a_shouted_review_is_read_in_lower_case():
+    assert unshout("PÉSSIMO ATENDIMENTO, NUNCA MAIS COMPRO!!!") == (
+        "péssimo atendimento, nunca mais compro!!!"
+    )
+    assert unshout("УЖАСНАЯ ДОСТАВКА") == "ужасная доставка"
+    # Mostly capitals is shouting too, even with a lower-case word or two.
+    assert unshout("NON FUNZIONA, il RIMBORSO NON ARRIVA") == "non funziona, il rimborso non arriva"
+
+
+def test_shouted_words_in_an_ordinary_sentence_are_lowered_alone():
+    said = "El pedido llegó TARDE y ROTO, gracias"
+    assert unshout(said) == "El pedido llegó tarde y roto, gracias"
+    assert unshout("Comprei um iPhone e veio QUEBRADO") == "Comprei um iPhone e veio quebrado"
+
+
+def test_ordinary_text_acronyms_codes_and_uncased_scripts_are_kept():
+    for text in [
+        "Péssimo atendimento no Carrefour",
+        "Recebi o SMS da DHL ontem",
+        "Caso RP-AB12CD aberto",
+        "Model X200 und ABS4 sind ok",
+        "غذا سرد بود و دیر رسید",
+        "",
+        "OK",
+    ]:
+        assert unshout(text) == text
+
+
+class _Letters:
+    """A tokenizer whose ids are the characters' code points, framed by 0 and 2."""
+
+    def __call__(self, texts: list[str]) -> dict[str, list[list[int]]]:
+        return {"input_ids": [[0, *map(ord, t), 2] for t in texts]}
+
+
+def _read(rows: list[list[int]]) -> list[str]:
+    return ["".join(map(chr, row[1:-1])) for row in rows]
+
+
+def test_what_the_model_reads_is_unshouted_but_not_its_prefix():
+    rows = token_rows(_Letters(), ["TUDO ERRADO", "tudo certo"], 64, prefix="QUERY: ")
+    assert _read(rows) == ["QUERY: tudo errado", "QUERY: tudo certo"]
+    kept = token_rows(_Letters(), ["TUDO ERRADO"], 64, unshouted=False)
+    assert _read(kept) == ["TUDO ERRADO"]
