@@ -119,9 +119,10 @@ def _parser() -> argparse.ArgumentParser:
         "first only)",
     )
     train.add_argument(
-        "--unshout",
+        "--normalize",
         action="store_true",
-        help="read shouted text in lower case, as inference does (default: as written)",
+        help="read texts as inference does: invisible characters dropped, shouting in lower "
+        "case (default: as written)",
     )
     train.add_argument(
         "--calibration-min",

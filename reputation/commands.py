@@ -145,7 +145,7 @@ def train(settings: Settings, args: argparse.Namespace) -> int:
             dataset_weight_min=args.weight_min,
             max_length=args.max_length,
             head_and_tail=args.head_tail,
-            unshout=args.unshout,
+            normalize=args.normalize,
             calibration_min=args.calibration_min,
         ),
         extra=extra,

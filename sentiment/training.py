@@ -33,12 +33,12 @@ import numpy as np
 
 from reputation.core.errors import ModelError
 from sentiment.calibration import figures_with, fit_on
-from sentiment.casing import unshout
 from sentiment.data import LABELS, Example, Splits, cap, carve, load_datasets
 from sentiment.delta import FORMAT_INT8, HEAD_PREFIX, compact, expand, head_of, read_delta
 from sentiment.finetuned import bf16_is_fast
 from sentiment.hf import quiet_transformers
 from sentiment.metrics import Figures, by_dataset, table
+from sentiment.reading import reading_form
 from sentiment.truncation import token_rows
 
 Progress = Callable[[str], None]
@@ -70,9 +70,9 @@ class Recipe:
     # A text over max_length keeps its first and last tokens (as inference does) instead of
     # its first only.
     head_and_tail: bool = False
-    # Shouted text and words are read in lower case (sentiment.casing.unshout), as inference
-    # does. Off for v3, which was trained without it and reads it at inference all the same.
-    unshout: bool = False
+    # Texts are read as inference reads them (sentiment.reading.reading_form: invisible
+    # characters dropped, shouting lowered). Off for v3, which was trained on texts as written.
+    normalize: bool = False
     # The calibration split (sentiment.data.carve): share of each dataset, and bounds.
     calibration_fraction: float = 0.08
     calibration_min: int = 150
@@ -192,7 +192,7 @@ class _Trainer:
     def _tokenize(self, texts: Sequence[str]) -> Any:
         recipe = self.recipe
         if not recipe.head_and_tail:
-            read = [unshout(t) for t in texts] if recipe.unshout else list(texts)
+            read = [reading_form(t) for t in texts] if recipe.normalize else list(texts)
             return self.tokenizer(
                 [recipe.prefix + t for t in read],
                 padding=True,
@@ -201,7 +201,7 @@ class _Trainer:
                 return_tensors="pt",
             )
         rows = token_rows(
-            self.tokenizer, texts, recipe.max_length, recipe.prefix, unshouted=recipe.unshout
+            self.tokenizer, texts, recipe.max_length, recipe.prefix, normalized=recipe.normalize
         )
         return self.tokenizer.pad({"input_ids": rows}, return_tensors="pt")
 

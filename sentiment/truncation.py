@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sentiment.casing import unshout
+from sentiment.reading import reading_form
 
 CHARS_PER_TOKEN = 12  # generous: XLM-R pieces average 3-5 characters
 
@@ -42,13 +42,13 @@ def token_rows(
     max_length: int,
     prefix: str = "",
     *,
-    unshouted: bool = True,
+    normalized: bool = True,
 ) -> list[list[int]]:
     """What the model reads of each text: ``prefix`` + the text after :func:`clip_chars`
-    and, with ``unshouted``, :func:`sentiment.casing.unshout`, tokenized (special tokens
-    included) and cut to ``max_length`` by :func:`head_and_tail`."""
+    and, when ``normalized``, :func:`sentiment.reading.reading_form`, tokenized (special
+    tokens included) and cut to ``max_length`` by :func:`head_and_tail`."""
     clipped = [clip_chars(text, max_length) for text in texts]
-    if unshouted:
-        clipped = [unshout(text) for text in clipped]
+    if normalized:
+        clipped = [reading_form(text) for text in clipped]
     encoded = tokenizer([prefix + text for text in clipped])["input_ids"]
     return [head_and_tail(row, max_length) for row in encoded]

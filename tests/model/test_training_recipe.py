@@ -47,7 +47,7 @@ def test_training_reads_shouted_text_in_lower_case_only_when_the_recipe_says_so(
     for head_and_tail in (False, True):
         base = Recipe(unfrozen_layers=1, max_length=32, head_and_tail=head_and_tail)
         plain = _Trainer(tiny_base, base, _quiet)
-        lowered = _Trainer(tiny_base, Recipe(**{**asdict(base), "unshout": True}), _quiet)
+        lowered = _Trainer(tiny_base, Recipe(**{**asdict(base), "normalize": True}), _quiet)
         assert plain._tokenize([shouted])["input_ids"].tolist() != (
             plain._tokenize([spoken])["input_ids"].tolist()
         )

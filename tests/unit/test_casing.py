@@ -47,5 +47,5 @@ def _read(rows: list[list[int]]) -> list[str]:
 def test_what_the_model_reads_is_unshouted_but_not_its_prefix():
     rows = token_rows(_Letters(), ["TUDO ERRADO", "tudo certo"], 64, prefix="QUERY: ")
     assert _read(rows) == ["QUERY: tudo errado", "QUERY: tudo certo"]
-    kept = token_rows(_Letters(), ["TUDO ERRADO"], 64, unshouted=False)
+    kept = token_rows(_Letters(), ["TUDO ERRADO"], 64, normalized=False)
     assert _read(kept) == ["TUDO ERRADO"]

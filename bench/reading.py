@@ -1,13 +1,14 @@
-"""What shouting costs the default model, with and without ``sentiment.casing.unshout``.
+"""What shouting and invisible characters cost the default model, with and without
+``sentiment.reading.reading_form`` (invisible characters dropped, shouting lowered).
 
 Scores the validation split (``reputation eval --validation``'s rows) twice, as the model
-reads it (unshouted) and with unshouting switched off, and prints macro-F1 per dataset.
-Then a fixed sample of Portuguese, Spanish, Italian and Russian validation rows three ways
-— as written, wholly upper-cased, and with 30% of the words upper-cased — each with and
-without unshouting, printing accuracy, macro-F1 and negative-class F1. The time unshout
-itself takes per text is printed last.
+reads it and with the reading form switched off, and prints macro-F1 per dataset. Then a
+fixed sample of pt/es/it/ru/fa validation rows made hostile — wholly upper-cased, 30% of the
+words upper-cased, a zero-width space, soft hyphen, right-to-left mark or tatweel inside 30%
+of the words — each with and without the reading form, printing accuracy, macro-F1 and
+negative-class F1. The time the reading form itself takes per text is printed last.
 
-    .venv/bin/python bench/casing.py [--sample 1500] [--skip-full]
+    .venv/bin/python bench/reading.py [--sample 1500] [--skip-full]
 """
 
 from __future__ import annotations
@@ -27,22 +28,28 @@ sys.path.insert(0, str(ROOT))
 import sentiment.finetuned as finetuned  # noqa: E402
 from config.settings import load_settings  # noqa: E402
 from sentiment import build_model  # noqa: E402
-from sentiment.casing import unshout  # noqa: E402
 from sentiment.data import Example, load_datasets, split  # noqa: E402
 from sentiment.metrics import by_dataset, figures  # noqa: E402
+from sentiment.reading import reading_form  # noqa: E402
 from sentiment.truncation import token_rows  # noqa: E402
 
-SHOUTING_LANGS = {"pt", "es", "it", "ru"}
+LANGS = {"pt", "es", "it", "ru", "fa"}
 
 
-def words_upper(text: str, share: float = 0.3) -> str:
-    """``text`` with about ``share`` of its words in capitals (the same words every run)."""
+def some_words(text: str, change: Callable[[str], str], share: float = 0.3) -> str:
+    """``text`` with about ``share`` of its words of four letters or more changed (the same
+    words every run)."""
     draw = random.Random(text)
-    return " ".join(w.upper() if draw.random() < share else w for w in text.split(" "))
+    words = text.split(" ")
+    return " ".join(change(w) if len(w) > 3 and draw.random() < share else w for w in words)
+
+
+def inside(mark: str) -> Callable[[str], str]:
+    return lambda word: word[: len(word) // 2] + mark + word[len(word) // 2 :]
 
 
 def labels(model: object, texts: Sequence[str], kinds: Sequence[str], on: bool) -> list[str]:
-    rows = token_rows if on else functools.partial(token_rows, unshouted=False)
+    rows = token_rows if on else functools.partial(token_rows, normalized=False)
     with mock.patch.object(finetuned, "token_rows", rows):
         return [s.label.value for s in model.score_blocking(list(texts), list(kinds))]
 
@@ -56,11 +63,11 @@ def main() -> None:
     settings = load_settings()
     model = build_model(settings, lambda _: None)
     if not isinstance(model, finetuned.FineTunedSentimentModel):
-        sys.exit("bench/casing.py measures the default fine-tuned model; set none in config")
+        sys.exit("bench/reading.py measures the default fine-tuned model; config names another")
     validation = [e for e in split(load_datasets(settings.sentiment.datasets_dir))[1] if e.text]
 
     if not args.skip_full:
-        print(f"validation split, {len(validation)} texts: macro-F1 as is → unshouted")
+        print(f"validation split, {len(validation)} texts: macro-F1 as written → reading form")
         kinds = [e.kind for e in validation]
         truth = [e.dataset for e in validation], [e.label for e in validation]
         off = by_dataset(*truth, labels(model, [e.text for e in validation], kinds, False))
@@ -68,29 +75,33 @@ def main() -> None:
         for name in sorted(on):
             print(f"  {name:52} {off[name].macro_f1:.4f} → {on[name].macro_f1:.4f}")
 
-    sample: list[Example] = [e for e in validation if e.lang in SHOUTING_LANGS]
+    sample: list[Example] = [e for e in validation if e.lang in LANGS]
     random.Random(7).shuffle(sample)
     sample = sample[: args.sample]
     truth_labels = [e.label for e in sample]
-    print(f"\n{len(sample)} pt/es/it/ru validation texts: accuracy / macro-F1 / negative F1")
+    print(f"\n{len(sample)} pt/es/it/ru/fa validation texts: accuracy / macro-F1 / negative F1")
     shapes: list[tuple[str, Callable[[str], str]]] = [
         ("as written", lambda t: t),
         ("all upper case", str.upper),
-        ("30% of words upper", words_upper),
+        ("30% of words upper", lambda t: some_words(t, str.upper)),
+        ("zero-width space", lambda t: some_words(t, inside("\u200b"))),
+        ("soft hyphen", lambda t: some_words(t, inside("\u00ad"))),
+        ("right-to-left mark", lambda t: some_words(t, inside("\u200f"))),
+        ("tatweel", lambda t: some_words(t, inside("\u0640"))),
     ]
     for name, shape in shapes:
         texts = [shape(e.text) for e in sample]
         for on in (False, True):
             f = figures(truth_labels, labels(model, texts, [e.kind for e in sample], on))
-            how = "unshouted" if on else "as is    "
+            how = "reading form" if on else "as written  "
             print(f"  {name:20} {how} {f.accuracy:.3f} / {f.macro_f1:.3f} / {f.negative_f1:.3f}")
 
-    texts = [words_upper(e.text) for e in sample] * 20
+    texts = [some_words(e.text, inside("\u200b")).upper() for e in sample] * 20
     started = time.perf_counter()
     for text in texts:
-        unshout(text)
+        reading_form(text)
     per_text = (time.perf_counter() - started) / len(texts)
-    print(f"\nunshout: {per_text * 1e6:.1f} µs per text ({len(texts)} texts)")
+    print(f"\nreading form: {per_text * 1e6:.1f} µs per text ({len(texts)} texts)")
 
 
 if __name__ == "__main__":
