@@ -57,7 +57,7 @@ def labels(model: object, texts: Sequence[str], kinds: Sequence[str], on: bool) 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sample", type=int, default=1500)
-    parser.add_argument("--skip-full", action="store_true", help="only the shouting sample")
+    parser.add_argument("--skip-full", action="store_true", help="only the hostile sample")
     args = parser.parse_args()
 
     settings = load_settings()
