@@ -80,6 +80,43 @@ def resident(base: str, precision: str, texts_file: Path) -> None:
     print(json.dumps({"precision": precision, "peak_rss_mb": round(peak / 1024)}))
 
 
+def tokenizer_alone(base: str, kind: str, texts_file: Path) -> None:
+    """One tokenizer in a fresh process: the RSS it adds once loaded, and its speed on the
+    texts (the model's own prefix and cut, 5 passes). ``fast`` is transformers'
+    ``AutoTokenizer``; ``pieces`` the SentencePiece copy the model reads."""
+    # torch and transformers count in the baseline: the model imports both either way.
+    import torch  # noqa: F401
+    import transformers
+
+    from sentiment.pieces import SPM_FILE, PieceTokenizer
+    from sentiment.truncation import token_rows
+
+    texts = json.loads(texts_file.read_text())
+    before = rss_mb()
+    if kind == "pieces":
+        tokenizer: object = PieceTokenizer(Path(base) / SPM_FILE)
+    else:
+        tokenizer = transformers.AutoTokenizer.from_pretrained(base)
+    loaded = rss_mb()
+    started = time.perf_counter()
+    for _ in range(5):
+        token_rows(tokenizer, texts, 256, "query: ")
+    rate = 5 * len(texts) / (time.perf_counter() - started)
+    print(json.dumps({"kind": kind, "added_mb": round(loaded - before), "texts_per_s": rate}))
+
+
+def tokenizer_figures(base: str, texts: list[str]) -> dict[str, dict[str, float]]:
+    figures = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "texts.json"
+        path.write_text(json.dumps(texts))
+        for kind in ("fast", "pieces"):
+            command = [sys.executable, __file__, "--tokenizer", kind, "--texts", str(path)]
+            done = subprocess.run(command, capture_output=True, text=True, check=True)  # noqa: S603
+            figures[kind] = json.loads(done.stdout.strip().splitlines()[-1])
+    return figures
+
+
 def resident_mb(base: str, precision: str, texts: list[str]) -> float:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "texts.json"
@@ -96,10 +133,15 @@ def main() -> None:
     parser.add_argument("--baseline-n", type=int, default=200)
     parser.add_argument("--resident", help=argparse.SUPPRESS)  # internal: see resident()
     parser.add_argument("--texts", help=argparse.SUPPRESS)
+    parser.add_argument("--tokenizer", help=argparse.SUPPRESS)  # internal: tokenizer_alone()
     args = parser.parse_args()
-    if args.resident:
+    if args.resident or args.tokenizer:
         settings = load_settings(data_dir=ROOT / "var")
-        resident(default_encoder(settings, print), args.resident, Path(args.texts))
+        base = default_encoder(settings, print)
+        if args.resident:
+            resident(base, args.resident, Path(args.texts))
+        else:
+            tokenizer_alone(base, args.tokenizer, Path(args.texts))
         return
 
     import torch
@@ -156,6 +198,14 @@ def main() -> None:
     for precision in precisions:
         mb = resident_mb(base, precision, texts)
         print(f"{precision:5}: peak RSS of a process that loads it and scores them: {mb:.0f} MB")
+    tokenizers = tokenizer_figures(base, texts)
+    fast, pieces = tokenizers["fast"], tokenizers["pieces"]
+    print(
+        f"tokenizer, transformers' fast one: +{fast['added_mb']:.0f} MB resident, "
+        f"{fast['texts_per_s']:.0f} texts/s; SentencePiece (shipped): "
+        f"+{pieces['added_mb']:.0f} MB, {pieces['texts_per_s']:.0f} texts/s "
+        f"({pieces['texts_per_s'] / fast['texts_per_s']:.1f}x)"
+    )
     for precision in precisions[1:]:
         agree = np.mean(
             [a == b for a, b in zip(results[shipped][1], results[precision][1], strict=True)]
@@ -164,13 +214,13 @@ def main() -> None:
     assert model is not None  # noqa: S101
     model = FineTunedSentimentModel(base, default_weights(), precision="fp32")
 
-    from transformers import pipeline
+    from transformers import AutoTokenizer, pipeline
 
     torch.set_num_threads(available_cores())
     extractor = pipeline(
         "feature-extraction",
         model=model.encoder,
-        tokenizer=model.tokenizer,
+        tokenizer=AutoTokenizer.from_pretrained(base),
         framework="pt",
     )
     head_w = model.head.weight.detach().numpy()

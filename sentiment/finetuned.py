@@ -27,6 +27,7 @@ from sentiment.convert import BF16_VARIANT, has_bf16_variant
 from sentiment.delta import expand, head_of, read_delta
 from sentiment.hf import LABELS, ThreadedModel, quiet_transformers, text_scores
 from sentiment.language import language_of
+from sentiment.pieces import load_tokenizer
 from sentiment.truncation import token_rows
 from sentiment.workers import Workers, length_batches, pad
 
@@ -47,7 +48,7 @@ class FineTunedSentimentModel(ThreadedModel):
     ) -> None:
         super().__init__()
         import torch
-        from transformers import AutoModel, AutoTokenizer
+        from transformers import AutoModel
 
         quiet_transformers()
         tensors, metadata = read_delta(delta)
@@ -56,7 +57,7 @@ class FineTunedSentimentModel(ThreadedModel):
         # casts. Elsewhere fp32 (int8 quantizes from fp32).
         dtype = torch.bfloat16 if self.precision == "bf16" else torch.float32
         try:
-            self.tokenizer: Any = AutoTokenizer.from_pretrained(base, revision=revision)
+            self.tokenizer: Any = load_tokenizer(base, revision)
             self.encoder: Any = AutoModel.from_pretrained(
                 base,
                 revision=revision,

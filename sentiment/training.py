@@ -38,8 +38,9 @@ from sentiment.delta import FORMAT_INT8, HEAD_PREFIX, compact, expand, head_of, 
 from sentiment.finetuned import bf16_is_fast
 from sentiment.hf import quiet_transformers
 from sentiment.metrics import Figures, by_dataset, table
-from sentiment.reading import reading_form
+from sentiment.pieces import load_tokenizer
 from sentiment.truncation import token_rows
+from sentiment.workers import pad
 
 Progress = Callable[[str], None]
 
@@ -96,14 +97,14 @@ class _Trainer:
         self, base: str, recipe: Recipe, progress: Progress, init: Path | None = None
     ) -> None:
         import torch
-        from transformers import AutoModel, AutoTokenizer
+        from transformers import AutoModel
 
         quiet_transformers()
         torch.manual_seed(recipe.seed)
         random.seed(recipe.seed)
         self.recipe = recipe
         self.progress = progress
-        self.tokenizer: Any = AutoTokenizer.from_pretrained(base)
+        self.tokenizer: Any = load_tokenizer(base)
         self.encoder: Any = AutoModel.from_pretrained(base)
         layers = self.encoder.encoder.layer
         self.split_at = len(layers) - recipe.unfrozen_layers
@@ -189,21 +190,18 @@ class _Trainer:
                     self.progress(f"  frozen layers: {done}/{len(order)} texts ({rate:.0f}/s)")
         return batches
 
-    def _tokenize(self, texts: Sequence[str]) -> Any:
+    def _tokenize(self, texts: Sequence[str]) -> dict[str, Any]:
         recipe = self.recipe
-        if not recipe.head_and_tail:
-            read = [reading_form(t) for t in texts] if recipe.normalize else list(texts)
-            return self.tokenizer(
-                [recipe.prefix + t for t in read],
-                padding=True,
-                truncation=True,
-                max_length=recipe.max_length,
-                return_tensors="pt",
-            )
         rows = token_rows(
-            self.tokenizer, texts, recipe.max_length, recipe.prefix, normalized=recipe.normalize
+            self.tokenizer,
+            texts,
+            recipe.max_length,
+            recipe.prefix,
+            normalized=recipe.normalize,
+            keep_tail=recipe.head_and_tail,
         )
-        return self.tokenizer.pad({"input_ids": rows}, return_tensors="pt")
+        ids, mask = pad(rows, self.tokenizer.pad_token_id or 0, multiple=1)
+        return {"input_ids": ids, "attention_mask": mask}
 
     def logits(self, batch: _Batch) -> Any:
         import torch

@@ -36,6 +36,14 @@ def head_and_tail(ids: Sequence[int], max_length: int) -> list[int]:
     return [*ids[: 1 + head], *ids[len(ids) - tail - 1 :]]
 
 
+def head_only(ids: Sequence[int], max_length: int) -> list[int]:
+    """Token ids cut to ``max_length``: the beginning and the closing token (how v3 was
+    trained)."""
+    if len(ids) <= max_length:
+        return list(ids)
+    return [*ids[: max_length - 1], ids[-1]]
+
+
 def token_rows(
     tokenizer: Any,
     texts: Sequence[str],
@@ -43,12 +51,15 @@ def token_rows(
     prefix: str = "",
     *,
     normalized: bool = True,
+    keep_tail: bool = True,
 ) -> list[list[int]]:
     """What the model reads of each text: ``prefix`` + the text after :func:`clip_chars`
     and, when ``normalized``, :func:`sentiment.reading.reading_form`, tokenized (special
-    tokens included) and cut to ``max_length`` by :func:`head_and_tail`."""
+    tokens included) and cut to ``max_length`` by :func:`head_and_tail` (or, without
+    ``keep_tail``, :func:`head_only`)."""
     clipped = [clip_chars(text, max_length) for text in texts]
     if normalized:
         clipped = [reading_form(text) for text in clipped]
     encoded = tokenizer([prefix + text for text in clipped])["input_ids"]
-    return [head_and_tail(row, max_length) for row in encoded]
+    cut = head_and_tail if keep_tail else head_only
+    return [cut(row, max_length) for row in encoded]

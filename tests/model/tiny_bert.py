@@ -7,10 +7,13 @@ from typing import Any
 
 import torch
 
+from sentiment.pieces import SPM_FILE
+
 
 def save_tiny_bert(model_class: Any, out: Path, tokenizer_dir: str | Path, **config: Any) -> Path:
     """``model_class`` (a transformers Bert class) with hidden size 32 and 2 heads, random
-    weights (seed 0), saved to ``out`` with the tokenizer files of ``tokenizer_dir``."""
+    weights (seed 0), saved to ``out`` with the tokenizer files of ``tokenizer_dir`` (the
+    SentencePiece copy included, so training reads text as with the default encoder)."""
     from transformers import BertConfig
 
     settings = {
@@ -21,6 +24,6 @@ def save_tiny_bert(model_class: Any, out: Path, tokenizer_dir: str | Path, **con
     }
     torch.manual_seed(0)
     model_class(BertConfig(**settings | config)).save_pretrained(out)
-    for name in ("tokenizer.json", "tokenizer_config.json"):
+    for name in ("tokenizer.json", "tokenizer_config.json", SPM_FILE):
         shutil.copy(Path(tokenizer_dir) / name, out / name)
     return out
