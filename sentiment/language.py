@@ -22,7 +22,8 @@ import unicodedata
 from functools import cache
 from typing import Any
 
-from reputation.core.text import clean_text, lang_code
+from reputation.core.text import clean_text, lang_code, visible
+from sentiment.casing import unshout
 
 SUPPORTED = ("pt", "fa", "it", "es", "ru", "en")
 
@@ -79,24 +80,18 @@ _RUN = re.compile(r"(\w)\1{2,}")
 def plain(text: str) -> str:
     """The words of a post as language ID should see them: no URLs, @handles, "RT" or
     #hashtags (tags like #MasterChefBR are names, whatever the post's language), letters
-    repeated for emphasis cut to two ("muuuuy", "kkkkk"), shouting lower-cased. A post that is
-    nothing but hashtags keeps their words."""
-    text = _HANDLE.sub(" ", _URL.sub(" ", html.unescape(text)))
+    repeated for emphasis cut to two ("muuuuy", "kkkkk"), read as the model reads it
+    (:func:`sentiment.reading.reading_form`: invisible characters and tatweel dropped,
+    shouting lower-cased). A post that is nothing but hashtags keeps their words."""
+    text = _HANDLE.sub(" ", _URL.sub(" ", html.unescape(visible(text))))
     words = _HASHTAG.sub(" ", text)
     if len(_letters(words)) < 2:
         words = text.replace("#", " ")
-    words = _RUN.sub(r"\1\1", words)
-    letters = _letters(words)
-    if letters and sum(c.isupper() for c in letters) > 0.6 * len(letters):
-        words = words.lower()
-    return " ".join(words.split())
-
-
-_TATWEEL = "\u0640"  # Arabic-script stretching stroke: a letter to isalpha(), no evidence
+    return " ".join(unshout(_RUN.sub(r"\1\1", words)).split())
 
 
 def _letters(text: str) -> list[str]:
-    return [c for c in text if c.isalpha() and c != _TATWEEL]
+    return [c for c in text if c.isalpha()]
 
 
 READ_CHARS = 4000  # a language shows in its first few hundred words; a huge text costs no more

@@ -16,31 +16,13 @@ Figures: sentiment/MODEL_CARD.md, "Robustness".
 
 from __future__ import annotations
 
-import re
-import unicodedata
-from itertools import chain
-
+from reputation.core.text import visible
 from sentiment.casing import unshout
 
-ZWNJ = "\u200c"
-TATWEEL = "\u0640"
-_ARABIC_LETTER = "\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff"
-_FORMAT = "".join(
-    ch
-    for ch in map(chr, chain(range(0x30000), range(0xE0000, 0xE1000)))
-    if unicodedata.category(ch) == "Cf" and ch != ZWNJ
-)
-_DROP = dict.fromkeys(map(ord, _FORMAT + TATWEEL))
-_STRAY_ZWNJ = re.compile(rf"(?<![{_ARABIC_LETTER}]){ZWNJ}|{ZWNJ}(?![{_ARABIC_LETTER}])")
-
-
-def visible(text: str) -> str:
-    """``text`` without invisible format characters and tatweel; a zero-width non-joiner is
-    kept only between two Arabic-script letters."""
-    text = text.translate(_DROP)
-    return _STRAY_ZWNJ.sub("", text) if ZWNJ in text else text
+__all__ = ["reading_form", "visible"]
 
 
 def reading_form(text: str) -> str:
-    """What the model reads of ``text``: visible characters, shouting lowered."""
+    """What the model reads of ``text``: visible characters
+    (:func:`reputation.core.text.visible`), shouting lowered."""
     return unshout(visible(text))

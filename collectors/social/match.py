@@ -1,8 +1,9 @@
 """Brand keyword matching for social mentions, in any script.
 
 Texts and keywords are compared after NFKC normalisation and case folding, with the Arabic
-forms of ی/ک (ي ى ك) unified with the Persian ones, ZWNJ, tatweel and Arabic diacritics
-dropped and ё read as е, so one keyword catches the spellings people actually type.
+forms of ی/ک (ي ى ك) unified with the Persian ones, ZWNJ, tatweel, every other invisible
+format character (zero-width space, soft hyphen, bidirectional marks…) and Arabic
+diacritics dropped and ё read as е, so one keyword catches the spellings people actually type.
 Matching is whole-word-ish: nothing alphanumeric may touch the keyword's start; at its end
 Latin keywords need a boundary too, while Cyrillic/Persian ones may carry a short ending
 (Озона, Озоном; دیجیکالای) because those languages inflect names. Underscores count as
@@ -18,8 +19,9 @@ from typing import Any
 
 from reputation.core.errors import ConfigError
 from reputation.core.models import Review
+from reputation.core.text import invisible
 
-_UNIFY = str.maketrans(
+_UNIFY = invisible() | str.maketrans(
     {
         "\u064a": "\u06cc",  # Arabic yeh → Persian yeh
         "\u0649": "\u06cc",  # alef maksura → Persian yeh
@@ -27,8 +29,6 @@ _UNIFY = str.maketrans(
         "\u0629": "\u0647",  # teh marbuta → heh
         "\u0451": "\u0435",  # ё → е
         "\u200c": None,  # ZWNJ: Persian writes compounds with, without or with a space
-        "\u200d": None,
-        "\u0640": None,  # tatweel (stretching), purely visual
     }
 )
 _DIACRITICS = re.compile("[\u064b-\u065f\u0670]")

@@ -12,6 +12,8 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from functools import cache
+from itertools import chain
 
 _UNENCODABLE = re.compile("[\ud800-\udfff\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 REPLACEMENT = "\ufffd"
@@ -23,22 +25,46 @@ def clean_text(text: str) -> str:
     return _UNENCODABLE.sub(REPLACEMENT, text)
 
 
-# Persian typed on Arabic keyboards; ZWNJ joins the parts of a Persian compound, which people
-# also write with a space. Zero-width and soft-hyphen characters (often pasted in to dodge
-# filters: "ref\u200bund") and tatweel, a purely visual stretch, are dropped.
-_FOLD = str.maketrans(
-    {"ي": "ی", "ك": "ک", "ى": "ی", "\u200c": " "}
-    | dict.fromkeys(["\u200b", "\u200d", "\u00ad", "\u2060", "\ufeff", "\u0640"])
-)
+ZWNJ = "\u200c"  # zero-width non-joiner: how Persian spells compounds (می‌خواهم)
+TATWEEL = "\u0640"  # Arabic-script stretching stroke, purely visual
+_ARABIC_LETTER = "\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff"
+_STRAY_ZWNJ = re.compile(rf"(?<![{_ARABIC_LETTER}]){ZWNJ}|{ZWNJ}(?![{_ARABIC_LETTER}])")
+
+
+@cache
+def invisible() -> dict[int, None]:
+    """A ``str.translate`` table dropping every Unicode format character (category Cf:
+    zero-width space and joiner, soft hyphen, word joiner, byte-order mark, bidirectional
+    marks, tags) but the zero-width non-joiner, and tatweel. Pasted into a word to dodge
+    filters ("ref\u200bund") or left by editors, they split words that should match."""
+    planes = chain(range(0x30000), range(0xE0000, 0xE1000))
+    drop = [c for c in planes if unicodedata.category(chr(c)) == "Cf" and chr(c) != ZWNJ]
+    return dict.fromkeys([*drop, ord(TATWEEL)])
+
+
+def visible(text: str) -> str:
+    """``text`` without :func:`invisible` characters; a zero-width non-joiner is kept only
+    between two Arabic-script letters."""
+    text = text.translate(invisible())
+    return _STRAY_ZWNJ.sub("", text) if ZWNJ in text else text
+
+
+@cache
+def _fold_table() -> dict[int, str | None]:
+    # Persian typed on Arabic keyboards; ZWNJ joins the parts of a Persian compound, which
+    # people also write with a space.
+    persian = str.maketrans({"ي": "ی", "ك": "ک", "ى": "ی", ZWNJ: " "})
+    return {**invisible(), **persian}
 
 
 def fold(text: str) -> str:
     """The form in which words are compared: compatibility forms unified (full-width
     letters, ligatures), accents and other combining marks dropped (``não`` → ``nao``,
-    ``ещё`` → ``еще``, Arabic vowel signs), case folded, Persian letters unified."""
+    ``ещё`` → ``еще``, Arabic vowel signs), case folded, Persian letters unified,
+    :func:`invisible` characters dropped."""
     decomposed = unicodedata.normalize("NFKD", text)
     bare = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return bare.casefold().translate(_FOLD)
+    return bare.casefold().translate(_fold_table())
 
 
 def clean_json(value: object) -> object:

@@ -124,6 +124,21 @@ def test_plain_keeps_the_words_of_a_post():
     assert plain("Muuuuito bom") == "Muuito bom"
     assert plain("#MasterChefBR #AltasHoras") == "MasterChefBR AltasHoras"
     assert plain("Tom &amp; Jerry") == "Tom & Jerry"
+    # Read as the model reads it: invisible characters gone, shouted words lowered.
+    assert plain("Muu\u200buuito bom, AMEI") == "Muuito bom, amei"
+    assert plain("خــــیلی\u200f بد") == "خیلی بد"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("O pro\u200bduto che\u200bgou que\u200bbrado e nin\u200bguém res\u200bponde", "pt"),
+        ("Il pro\u00addotto è arri\u00advato rotto, nes\u00adsuno risponde", "it"),
+        ("El pedido\u200f no llegó\u200e y nadie\u2067 responde", "es"),
+    ],
+)
+def test_invisible_characters_inside_words_do_not_hide_the_language(text, lang):
+    assert detect_language(text) == lang
 
 
 @pytest.mark.parametrize(

@@ -134,6 +134,9 @@ def test_persian_with_arabic_letters_still_matches():
         ("ＱＵＥＲＯ ＭＥＵ ＲＥＥＭＢＯＬＳＯ", "refund"),
         ("I want a ref\u200bund", "refund"),
         ("Возв\u00adрат не оформили", "refund"),
+        # Bidirectional marks and other format characters, as pasted from RTL editors.
+        ("Quero meu reem\u200fbolso", "refund"),
+        ("پشتیبانی\u200e جواب\u2066 نمی‌دهد", "support"),
         # ё written as е (the stem is "пришёл"), and е written as ё.
         ("Заказ так и не пришел", "delivery"),
         ("Ужасное качёство", "quality"),

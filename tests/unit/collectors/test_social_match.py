@@ -29,6 +29,9 @@ def mention(text: str, hour: int, title: str | None = None) -> Review:
         "ping @acme_support please",  # underscore separates, as in handles
         "Ａｃｍｅ fullwidth",  # NFKC
         "ACME\u00a0Bank",
+        "Ac\u200bme hid a zero-width space",  # pasted in to dodge keyword filters
+        "A\u00adcme with a soft hyphen",
+        "\u200fAcme\u200e between bidirectional marks",
     ],
 )
 def test_latin_keywords_match_whole_words_any_case(text):
