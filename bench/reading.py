@@ -5,7 +5,8 @@ Scores the validation split (``reputation eval --validation``'s rows) twice, as 
 reads it and with the reading form switched off, and prints macro-F1 per dataset. Then a
 fixed sample of pt/es/it/ru/fa validation rows made hostile — wholly upper-cased, 30% of the
 words upper-cased, a zero-width space, soft hyphen, right-to-left mark or tatweel inside 30%
-of the words — each with and without the reading form, printing accuracy, macro-F1 and
+of the words, or 30% of the words spelled out letter by letter ("p é s s i m o") — each
+with and without the reading form, printing accuracy, macro-F1 and
 negative-class F1. The time the reading form itself takes per text is printed last.
 
     .venv/bin/python bench/reading.py [--sample 1500] [--skip-full]
@@ -88,6 +89,7 @@ def main() -> None:
         ("soft hyphen", lambda t: some_words(t, inside("\u00ad"))),
         ("right-to-left mark", lambda t: some_words(t, inside("\u200f"))),
         ("tatweel", lambda t: some_words(t, inside("\u0640"))),
+        ("spelled out", lambda t: some_words(t, " ".join)),
     ]
     for name, shape in shapes:
         texts = [shape(e.text) for e in sample]

@@ -9,6 +9,9 @@ hide.
   They are dropped — except the zero-width non-joiner between two Arabic-script letters,
   which is how Persian spells compounds (می‌خواهم). Tatweel (ـ), a purely visual stretch of
   Arabic-script letters, is dropped too.
+- A word spelled out letter by letter for emphasis ("P É S S I M O", "B A S T A") is read
+  as the word (:func:`unspaced`); spelled out, each letter is a piece of its own and the
+  word is lost to the model.
 - Shouting is read in lower case (:func:`sentiment.casing.unshout`).
 
 Figures: sentiment/MODEL_CARD.md, "Robustness".
@@ -16,13 +19,25 @@ Figures: sentiment/MODEL_CARD.md, "Robustness".
 
 from __future__ import annotations
 
+import re
+
 from reputation.core.text import visible
 from sentiment.casing import unshout
 
-__all__ = ["reading_form", "visible"]
+__all__ = ["reading_form", "unspaced", "visible"]
+
+MIN_SPELLED = 4  # letters in a row, one space apart, before they are read as one word
+_SPELLED = re.compile(rf"(?<!\w)(?:[^\W\d_] ){{{MIN_SPELLED - 1},}}[^\W\d_](?!\w)")
+
+
+def unspaced(text: str) -> str:
+    """``text`` with each run of :data:`MIN_SPELLED` or more single letters, one space
+    apart, written as one word: "P É S S I M O  A T E N D I M E N T O" → "PÉSSIMO
+    ATENDIMENTO". Shorter runs are initials or words ("J R R", "a e o")."""
+    return _SPELLED.sub(lambda m: m.group().replace(" ", ""), text) if " " in text else text
 
 
 def reading_form(text: str) -> str:
     """What the model reads of ``text``: visible characters
-    (:func:`reputation.core.text.visible`), shouting lowered."""
-    return unshout(visible(text))
+    (:func:`reputation.core.text.visible`), spelled-out words joined, shouting lowered."""
+    return unshout(unspaced(visible(text)))

@@ -3,7 +3,7 @@ joins), shouting lowered."""
 
 import unicodedata
 
-from sentiment.reading import reading_form, visible
+from sentiment.reading import reading_form, unspaced, visible
 
 
 def test_invisible_characters_pasted_into_words_are_dropped():
@@ -33,3 +33,19 @@ def test_emoji_lose_their_joiners_but_not_themselves():
 def test_the_reading_form_combines_both():
     assert reading_form("PÉSS\u200bIMO ATENDI\u00adMENTO") == "péssimo atendimento"
     assert reading_form("Tudo certo, obrigado") == "Tudo certo, obrigado"
+
+
+def test_words_spelled_out_letter_by_letter_are_read_as_words():
+    assert unspaced("P É S S I M O  A T E N D I M E N T O") == "PÉSSIMO  ATENDIMENTO"
+    assert unspaced("Uma palavra: B A S T A!") == "Uma palavra: BASTA!"
+    assert unspaced("ن ا ر ا ض ی") == "ناراضی"
+    assert unspaced("у ж а с н о") == "ужасно"
+
+
+def test_initials_short_words_and_codes_stay_as_written():
+    for text in ("J R R Tolkien", "a e o", "A B C", "x1 y2 z3 w4", "1 2 3 4 5", "nota 1 0 0"):
+        assert unspaced(text) == text
+
+
+def test_the_reading_form_joins_then_lowers_a_spelled_out_shout():
+    assert reading_form("N U N C A  M A I S") == "nunca  mais"
