@@ -5,7 +5,8 @@ Scores the validation split (``reputation eval --validation``'s rows) twice, as 
 reads it and with the reading form switched off, and prints macro-F1 per dataset. Then a
 fixed sample of pt/es/it/ru/fa validation rows made hostile — wholly upper-cased, 30% of the
 words upper-cased, a zero-width space, soft hyphen, right-to-left mark or tatweel inside 30%
-of the words, or 30% of the words spelled out letter by letter ("p é s s i m o") — each
+of the words, 30% of the words spelled out letter by letter ("p é s s i m o") or with their
+Latin/Cyrillic lookalike letters in the other script ("реssimо") — each
 with and without the reading form, printing accuracy, macro-F1 and
 negative-class F1. The time the reading form itself takes per text is printed last.
 
@@ -28,6 +29,7 @@ sys.path.insert(0, str(ROOT))
 
 import sentiment.finetuned as finetuned  # noqa: E402
 from config.settings import load_settings  # noqa: E402
+from reputation.core import scripts  # noqa: E402
 from sentiment import build_model  # noqa: E402
 from sentiment.data import Example, load_datasets, split  # noqa: E402
 from sentiment.metrics import by_dataset, figures  # noqa: E402
@@ -47,6 +49,12 @@ def some_words(text: str, change: Callable[[str], str], share: float = 0.3) -> s
 
 def inside(mark: str) -> Callable[[str], str]:
     return lambda word: word[: len(word) // 2] + mark + word[len(word) // 2 :]
+
+
+def other_script(word: str) -> str:
+    """``word`` with its Latin/Cyrillic lookalike letters in the other script: "реssimо"."""
+    cyrillic = any("\u0400" <= ch <= "\u04ff" for ch in word)
+    return word.translate(scripts._TO_LATIN if cyrillic else scripts._TO_CYRILLIC)
 
 
 def labels(model: object, texts: Sequence[str], kinds: Sequence[str], on: bool) -> list[str]:
@@ -90,6 +98,7 @@ def main() -> None:
         ("right-to-left mark", lambda t: some_words(t, inside("\u200f"))),
         ("tatweel", lambda t: some_words(t, inside("\u0640"))),
         ("spelled out", lambda t: some_words(t, " ".join)),
+        ("lookalike letters", lambda t: some_words(t, other_script)),
     ]
     for name, shape in shapes:
         texts = [shape(e.text) for e in sample]

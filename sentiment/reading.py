@@ -9,6 +9,8 @@ hide.
   They are dropped — except the zero-width non-joiner between two Arabic-script letters,
   which is how Persian spells compounds (می‌خواهم). Tatweel (ـ), a purely visual stretch of
   Arabic-script letters, is dropped too.
+- A word that mixes Latin and Cyrillic lookalike letters ("Сбеpбaнк", typed to stay out of
+  searches) is written in one script (:func:`reputation.core.scripts.one_script`).
 - A word spelled out letter by letter for emphasis ("P É S S I M O", "B A S T A") is read
   as the word (:func:`unspaced`); spelled out, each letter is a piece of its own and the
   word is lost to the model.
@@ -21,6 +23,7 @@ from __future__ import annotations
 
 import re
 
+from reputation.core.scripts import one_script
 from reputation.core.text import visible
 from sentiment.casing import unshout
 
@@ -39,5 +42,6 @@ def unspaced(text: str) -> str:
 
 def reading_form(text: str) -> str:
     """What the model reads of ``text``: visible characters
-    (:func:`reputation.core.text.visible`), spelled-out words joined, shouting lowered."""
-    return unshout(unspaced(visible(text)))
+    (:func:`reputation.core.text.visible`), one script per word, spelled-out words joined,
+    shouting lowered."""
+    return unshout(unspaced(one_script(visible(text))))

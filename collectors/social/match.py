@@ -3,7 +3,8 @@
 Texts and keywords are compared after NFKC normalisation and case folding, with the Arabic
 forms of ی/ک (ي ى ك) unified with the Persian ones, ZWNJ, tatweel, every other invisible
 format character (zero-width space, soft hyphen, bidirectional marks…) and Arabic
-diacritics dropped and ё read as е, so one keyword catches the spellings people actually type.
+diacritics dropped, ё read as е and words of mixed Latin and Cyrillic lookalikes ("Оzon")
+written in one script, so one keyword catches the spellings people actually type.
 Matching is whole-word-ish: nothing alphanumeric may touch the keyword's start; at its end
 Latin keywords need a boundary too, while Cyrillic/Persian ones may carry a short ending
 (Озона, Озоном; دیجیکالای) because those languages inflect names. Underscores count as
@@ -19,6 +20,7 @@ from typing import Any
 
 from reputation.core.errors import ConfigError
 from reputation.core.models import Review
+from reputation.core.scripts import one_script
 from reputation.core.text import invisible
 
 _UNIFY = invisible() | str.maketrans(
@@ -39,7 +41,7 @@ _ENDING = r"[^\W\d_]{0,3}"
 
 def normalise(text: str) -> str:
     """The comparable form of ``text`` (see the module docstring)."""
-    folded = unicodedata.normalize("NFKC", text).casefold().translate(_UNIFY)
+    folded = one_script(unicodedata.normalize("NFKC", text)).casefold().translate(_UNIFY)
     return _DIACRITICS.sub("", folded)
 
 

@@ -15,6 +15,8 @@ import unicodedata
 from functools import cache
 from itertools import chain
 
+from reputation.core.scripts import one_script
+
 _UNENCODABLE = re.compile("[\ud800-\udfff\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 REPLACEMENT = "\ufffd"
 
@@ -61,8 +63,9 @@ def fold(text: str) -> str:
     """The form in which words are compared: compatibility forms unified (full-width
     letters, ligatures), accents and other combining marks dropped (``não`` → ``nao``,
     ``ещё`` → ``еще``, Arabic vowel signs), case folded, Persian letters unified,
-    :func:`invisible` characters dropped."""
-    decomposed = unicodedata.normalize("NFKD", text)
+    :func:`invisible` characters dropped, words of mixed Latin and Cyrillic lookalikes in one
+    script (:func:`reputation.core.scripts.one_script`)."""
+    decomposed = unicodedata.normalize("NFKD", one_script(text))
     bare = "".join(c for c in decomposed if not unicodedata.combining(c))
     return bare.casefold().translate(_fold_table())
 

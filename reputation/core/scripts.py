@@ -1,0 +1,60 @@
+"""One script per word: Latin and Cyrillic lookalike letters put back where they belong.
+
+Latin ``a c e o p x y`` and Cyrillic ``а с е о р х у`` look the same, and people mix them: a
+Russian keyboard layout left on for one letter, or on purpose, to keep a complaint out of a
+search ("Сбеpбaнк", "пpедoстеpечь" in a bank review) or past a filter ("pоlícia" with a
+Cyrillic о). A mixed word matches no topic stem or brand keyword and splits into pieces the
+model rarely saw. 420 rows of the Russian training data hold such words (LiveLib, RuSentiment,
+Otzovik). A word is rewritten only when its lookalikes can make it wholly one script: the
+script most of its letters are in, else the other ("ХХI", Cyrillic Х with a Latin I, reads
+"XXI"). Words that mix scripts for real ("publishingСейчас", "ФФантGame") are left as
+written.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Pairs that look alike in print, lower and upper case; Latin vowels with an acute accent are
+# how Russian marks stress ("стóит"), so they read as the plain Cyrillic vowel.
+_LATIN = "aceopxyëkACEOPXYËKBHMTáéóý"
+_CYRILLIC = "асеорхуёкАСЕОРХУЁКВНМТаеоу"
+_TO_CYRILLIC = str.maketrans(_LATIN, _CYRILLIC)
+_TO_LATIN = str.maketrans(_CYRILLIC[:-4] + "іјѕІЈЅ", _LATIN[:-4] + "ijsIJS")
+
+_CYRILLIC_LETTER = "\u0400-\u04ff"
+_LATIN_LETTER = "a-zA-Z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f"
+_LETTER = r"[^\W\d_]"
+# A whole word (atomic: no backtracking into it) that holds a letter of each script. Each
+# lookahead scans one word once, and only at a word's start: linear in the text.
+_MIXED = re.compile(
+    rf"(?<!{_LETTER})(?={_LETTER}*?[{_CYRILLIC_LETTER}])(?={_LETTER}*?[{_LATIN_LETTER}])"
+    rf"{_LETTER}++"
+)
+_ANY_CYRILLIC = re.compile(f"[{_CYRILLIC_LETTER}]")
+_NOT_CYRILLIC = re.compile(rf"[^\W\d_{_CYRILLIC_LETTER}]")
+
+
+def _cyrillic_count(word: str) -> int:
+    return len(_ANY_CYRILLIC.findall(word))
+
+
+def _one_script(match: re.Match[str]) -> str:
+    word = match.group()
+    cyrillic = _cyrillic_count(word)
+    tries = (_TO_CYRILLIC, _TO_LATIN) if cyrillic * 2 >= len(word) else (_TO_LATIN, _TO_CYRILLIC)
+    for table in tries:
+        rewritten = word.translate(table)
+        if table is _TO_CYRILLIC and not _NOT_CYRILLIC.search(rewritten):
+            return rewritten
+        if table is _TO_LATIN and not _ANY_CYRILLIC.search(rewritten):
+            return rewritten
+    return word
+
+
+def one_script(text: str) -> str:
+    """``text`` with each word that mixes Latin and Cyrillic letters written in one script
+    when its lookalike letters allow: "Сбеpбaнк" → "Сбербанк", "pоlícia" → "polícia"."""
+    if not _ANY_CYRILLIC.search(text):
+        return text
+    return _MIXED.sub(_one_script, text)
