@@ -97,6 +97,7 @@ def test_a_directory_without_the_file_or_a_revision_uses_auto_tokenizer(encoder_
     plain = load_tokenizer(str(tmp_path))
     assert not isinstance(plain, PieceTokenizer)
     assert plain(["ótimo"])["input_ids"] == load_tokenizer(encoder_dir)(["ótimo"])["input_ids"]
-    # A revision names a hub commit: only the hub's own files can answer for it.
     shutil.copy(Path(encoder_dir) / SPM_FILE, tmp_path / SPM_FILE)
     assert isinstance(load_tokenizer(str(tmp_path)), PieceTokenizer)
+    # A revision names a hub commit: only the hub's own tokenizer files answer for it.
+    assert not isinstance(load_tokenizer(str(tmp_path), revision="main"), PieceTokenizer)
