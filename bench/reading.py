@@ -53,7 +53,7 @@ def inside(mark: str) -> Callable[[str], str]:
 
 def other_script(word: str) -> str:
     """``word`` with its Latin/Cyrillic lookalike letters in the other script: "реssimо"."""
-    cyrillic = any("\u0400" <= ch <= "\u04ff" for ch in word)
+    cyrillic = scripts._ANY_CYRILLIC.search(word)
     return word.translate(scripts._TO_LATIN if cyrillic else scripts._TO_CYRILLIC)
 
 

@@ -35,19 +35,16 @@ _ANY_CYRILLIC = re.compile(f"[{_CYRILLIC_LETTER}]")
 _NOT_CYRILLIC = re.compile(rf"[^\W\d_{_CYRILLIC_LETTER}]")
 
 
-def _cyrillic_count(word: str) -> int:
-    return len(_ANY_CYRILLIC.findall(word))
+# Each rewrite, and what must not be left in a word it made wholly one script.
+_REWRITES = ((_TO_CYRILLIC, _NOT_CYRILLIC), (_TO_LATIN, _ANY_CYRILLIC))
 
 
 def _one_script(match: re.Match[str]) -> str:
     word = match.group()
-    cyrillic = _cyrillic_count(word)
-    tries = (_TO_CYRILLIC, _TO_LATIN) if cyrillic * 2 >= len(word) else (_TO_LATIN, _TO_CYRILLIC)
-    for table in tries:
+    mostly_cyrillic = 2 * len(_ANY_CYRILLIC.findall(word)) >= len(word)
+    for table, leftover in _REWRITES if mostly_cyrillic else _REWRITES[::-1]:
         rewritten = word.translate(table)
-        if table is _TO_CYRILLIC and not _NOT_CYRILLIC.search(rewritten):
-            return rewritten
-        if table is _TO_LATIN and not _ANY_CYRILLIC.search(rewritten):
+        if not leftover.search(rewritten):
             return rewritten
     return word
 
