@@ -26,18 +26,27 @@ def _patterns() -> dict[str, re.Pattern[str]]:
     )
     patterns = {}
     for topic, by_lang in raw.items():
-        alternatives, initials = [], set()
+        alternatives, exceptions, initials = [], [], set()
         for stems in by_lang.values():
             for stem in stems:
-                body = _stem_pattern(stem.rstrip("="))
-                alternatives.append(body + (r"(?!\w)" if stem.endswith("=") else ""))
+                if stem.startswith("-"):
+                    exceptions.append(_word_pattern(stem[1:]))
+                    continue
+                alternatives.append(_word_pattern(stem))
                 initials.add(fold(stem)[0])
         # Checked once per position, before the alternatives: only a word start whose first
         # letter begins some stem tries them (a 1 MB text: 8 s when each alternative carried
         # its own word-start test, 0.2 s this way).
         start = rf"(?<!\w)(?=[{re.escape(''.join(sorted(initials)))}])"
+        if exceptions:
+            start += "(?!" + "|".join(exceptions) + ")"
         patterns[topic] = re.compile(start + "(?:" + "|".join(alternatives) + ")")
     return patterns
+
+
+def _word_pattern(stem: str) -> str:
+    """A stem's pattern: the start of a word, or the whole word when it ends in "="."""
+    return _stem_pattern(stem.rstrip("=")) + (r"(?!\w)" if stem.endswith("=") else "")
 
 
 def _stem_pattern(stem: str) -> str:

@@ -165,3 +165,20 @@ def test_a_language_the_project_does_not_read_gives_way_to_the_text():
     assert judge("Il pacco è arrivato rotto", 1, NEG, lang="fr").lang == "it"
     assert judge("Entrega atrasada", 1, NEG, lang="es").lang == "es"
     assert judge("👎", 1, NEG, lang="xx").lang == "xx"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "La hospitalidad del personal fue nula, nadie nos ayudó",  # hospital / hospitalidad
+        "Terrible hospitality, nobody greeted us",
+        "No puedo descargar la app, siempre da error",  # descarga (eléctrica) / descargar
+        "La messa a fuoco della fotocamera è lentissima",  # fuoco: fire / focus
+        "Non riesco a esplorare i menu, tutto confuso",  # esplodere / esplorare
+        "Fiquei em choque com o descaso do atendimento",  # choque: shock, not electric
+        "O processo de compra é confuso e lento",  # processo: process, not lawsuit
+    ],
+)
+def test_words_of_another_meaning_do_not_make_an_item_critical(text):
+    assert not has_danger_words(text)
+    assert judge(text, 1, NEG).severity is not Severity.CRITICAL

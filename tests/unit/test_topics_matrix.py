@@ -69,3 +69,46 @@ def test_a_plain_thank_you_has_no_topic(lang):
         "en": "Thank you so much, loved it!",
     }
     assert topics_of(thanks[lang]) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "topic"),
+    [
+        # A stem's frequent word of another meaning is an exception, not the topic.
+        ("Un hotel precioso, con vistas preciosas", "price"),  # precio / precioso
+        ("Pegamos a estrada errada, a viagem foi longa", "delivery"),
+        ("Долго ехали по дороге, дорога разбитая", "price"),  # дорог: price / road
+        ("Пришлось ждать в очереди час", "delivery"),  # пришл: arrived / had to
+        ("Горячий суп был невкусный", "support"),  # горячая линия / hot soup
+        ("Nos alojamos en un sitio muy bonito", "app"),  # sitio: place / website
+        ("Es una lástima, el desayuno era pobre", "safety"),  # lastimar / lástima
+        ("En cambio la cena fue mediocre", "refund"),  # cambio: change, not exchange
+        ("Não sei pra quem recomendar, o som é fraco", "safety"),  # quem / quemado
+        ("La pizza era bruciata sotto", "safety"),  # burnt food is not a hazard
+        ("پیتزا سوخته بود و مزه سوختگی میداد", "safety"),
+        ("The toast was burnt and the eggs cold", "safety"),
+        ("دیروز سفارش دادم، مزه‌اش بد بود", "delivery"),  # دیر (late) / دیروز (yesterday)
+        ("باگت ساندویچ بیات بود", "app"),  # باگ (bug) / باگت (baguette)
+        ("رزولوشن پایین و پیکسل‌ها معلومه", "delivery"),  # پیک (courier) / پیکسل
+    ],
+)
+def test_words_of_another_meaning_do_not_raise_the_topic(text, topic):
+    assert topic not in topics_of(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "topic"),
+    [
+        ("Заказ пришёл через месяц", "delivery"),
+        ("Слишком дорого для такого качества", "price"),
+        ("На горячую линию не дозвониться", "support"),
+        ("La página web no carga", "app"),
+        ("Se lastimó mi hijo con una pieza suelta", "safety"),
+        ("A tomada soltou fumaça e cheiro de queimado", "safety"),
+        ("Il caricatore ha preso fuoco", "safety"),
+        ("My daughter burned her hand on the lid", "safety"),
+        ("پیک خیلی دیر رسید", "delivery"),
+    ],
+)
+def test_the_topic_words_themselves_still_match(text, topic):
+    assert topic in topics_of(text)
