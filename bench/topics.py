@@ -33,11 +33,13 @@ def naive_patterns() -> dict[str, re.Pattern[str]]:
     lexicon = tomllib.loads((ROOT / "sentiment" / "lexicon" / "topics.toml").read_text())
     patterns = {}
     for topic, by_lang in lexicon.items():
+        stems = [stem for listed in by_lang.values() for stem in listed]
+        exceptions = "|".join(topics._word_pattern(s[1:]) for s in stems if s.startswith("-"))
+        unless = f"(?!{exceptions})" if exceptions else ""
         alternatives = [
-            rf"(?<!\w){topics._stem_pattern(stem.rstrip('='))}"
-            + (r"(?!\w)" if stem.endswith("=") else "")
-            for stems in by_lang.values()
+            rf"(?<!\w){unless}{topics._word_pattern(stem)}"
             for stem in stems
+            if not stem.startswith("-")
         ]
         patterns[topic] = re.compile("|".join(alternatives))
     return patterns
