@@ -115,6 +115,7 @@ def evaluate(settings: Settings, args: argparse.Namespace) -> int:
 
 def train(settings: Settings, args: argparse.Namespace) -> int:
     from sentiment import default_encoder
+    from sentiment.fit_kind_probe import fit_probe
     from sentiment.training import Recipe
     from sentiment.training import train as run_training
 
@@ -154,6 +155,7 @@ def train(settings: Settings, args: argparse.Namespace) -> int:
         progress=_say,
     )
     _say(f"validation mean macro-F1 {sum(f.macro_f1 for f in results.values()) / len(results):.4f}")
+    fit_probe(Path(args.out), str(base), datasets, progress=_say)
     _say(f"use it with: REPUTATION_SENTIMENT__WEIGHTS={args.out}")
     return 0
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from config.settings import Settings
-from reputation.core.models import Kind, review_text
+from reputation.core.models import review_text
 from reputation.core.protocols import SentimentModel
 from reputation.core.text import as_number, clean_json
 from sentiment.data import Example, given_kind, read_jsonl
@@ -18,11 +18,6 @@ from sentiment.metrics import Figures, by_dataset
 from sentiment.rules import assess
 
 CHUNK = 512
-
-
-def _kind(row: dict[str, Any]) -> str:
-    """The row's ``kind``; a missing or unknown one counts as a review."""
-    return given_kind(row) or Kind.REVIEW.value
 
 
 def _chunks(lines: Iterable[str], size: int) -> Iterator[list[str]]:
@@ -81,7 +76,7 @@ async def classify_lines(
             else:
                 parsed.append(_parse(line, number))
         texts = [
-            (i, review_text(row.get("title") or None, row.get("text") or ""), _kind(row), row)
+            (i, review_text(row.get("title") or None, row.get("text") or ""), given_kind(row), row)
             for i, (row, err) in enumerate(parsed)
             if err is None and row is not None and (row.get("text") or "").strip()
         ]

@@ -68,7 +68,7 @@ class TransformersClassifierModel(ThreadedModel):
     def score_blocking(
         self,
         texts: Sequence[str],
-        kinds: Sequence[str] | None = None,
+        kinds: Sequence[str | None] | None = None,
         langs: Sequence[str | None] | None = None,
     ) -> list[TextScore]:
         import torch

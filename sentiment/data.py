@@ -24,7 +24,8 @@ class Example:
     dataset: str
     lang: str
     rating: float | None = None
-    kind: str = Kind.REVIEW.value
+    # None: nobody said (no ``kind``, no ``domain``); the model may read it from the text.
+    kind: str | None = Kind.REVIEW.value
 
 
 def given_kind(row: Mapping[str, object]) -> str | None:
@@ -33,11 +34,14 @@ def given_kind(row: Mapping[str, object]) -> str | None:
     return kind if isinstance(kind, str) and kind in {k.value for k in Kind} else None
 
 
-def _kind(row: dict[str, object]) -> str:
-    """``kind`` as given, else ``mention`` for tweets and social-media posts by ``domain``."""
+def _kind(row: dict[str, object]) -> str | None:
+    """``kind`` as given, else ``mention`` for tweets and social-media posts by ``domain``,
+    ``review`` for any other domain, and None for a row that says neither."""
     if kind := given_kind(row):
         return kind
     domain = str(row.get("domain") or "").lower()
+    if not domain:
+        return None
     social = "tweet" in domain or "social" in domain
     return Kind.MENTION.value if social else Kind.REVIEW.value
 

@@ -14,7 +14,7 @@ single-threaded worker per core (:mod:`sentiment.workers`), all off the event lo
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +26,7 @@ from sentiment.calibration import apply_offsets
 from sentiment.convert import BF16_VARIANT, has_bf16_variant
 from sentiment.delta import expand, head_of, read_delta
 from sentiment.hf import LABELS, ThreadedModel, quiet_transformers, text_scores
+from sentiment.kind_probe import load_probe, resolve_kinds
 from sentiment.language import language_of
 from sentiment.pieces import load_tokenizer
 from sentiment.truncation import token_rows
@@ -85,6 +86,7 @@ class FineTunedSentimentModel(ThreadedModel):
         self.head.load_state_dict(head)
         self.head.eval()
         self.offsets = _offsets(metadata.get("logit_offsets", "{}"), delta)
+        self.kind_probe = load_probe(delta, self.head.in_features)
         self._prefix = metadata.get("prefix", "query: ")
         self._max_length = max_length
         self._batch_size = batch_size
@@ -99,28 +101,43 @@ class FineTunedSentimentModel(ThreadedModel):
     def logits_blocking(
         self,
         texts: Sequence[str],
-        kinds: Sequence[str] | None = None,
+        kinds: Sequence[str | None] | None = None,
         langs: Sequence[str | None] | None = None,
     ) -> np.ndarray:
         """(n, 3) logits in input order, with the calibration offsets of each text's language
-        (and kind, when given) applied: the source's tag in ``langs`` when the project reads
-        that language, else the identified one. Texts are tokenized once, batched by token
-        count and spread over the workers."""
-        out = np.zeros((len(texts), len(LABELS)), dtype=np.float32)
+        and kind applied: the source's tag in ``langs`` when the project reads that
+        language, else the identified one; the given kind, else (None) what the kind probe
+        reads, when the weights have one (:mod:`sentiment.kind_probe`)."""
+        out = self._run(texts, self._forward, len(LABELS) + 1)
+        logits, mention = out[:, : len(LABELS)], out[:, len(LABELS)]
+        if self.offsets and len(texts):
+            given = langs or [None] * len(texts)
+            found = [language_of(t, g) for t, g in zip(texts, given, strict=True)]
+            known: list[str | None] = [None] * len(texts) if kinds is None else list(kinds)
+            probed = resolve_kinds(known, mention if self.kind_probe is not None else None)
+            logits = apply_offsets(logits, found, self.offsets, probed)
+        return logits
+
+    def pooled_blocking(self, texts: Sequence[str]) -> np.ndarray:
+        """(n, hidden) mean-pooled encoder outputs in input order: what the head reads."""
+        return self._run(texts, lambda rows: self._pooled(rows).numpy(), self.head.in_features)
+
+    def _run(
+        self, texts: Sequence[str], forward: Callable[[list[list[int]]], np.ndarray], width: int
+    ) -> np.ndarray:
+        """``forward`` over ``texts``, tokenized once, batched by token count and spread over
+        the workers; rows back in input order."""
+        out = np.zeros((len(texts), width), dtype=np.float32)
         if not texts:
             return out
         ids = token_rows(self.tokenizer, texts, self._max_length, self._prefix)
         batches = length_batches([len(row) for row in ids], self._batch_size, self._workers.count)
-        results = self._workers.map(lambda idx: self._forward([ids[i] for i in idx]), batches)
-        for idx, logits in zip(batches, results, strict=True):
-            out[idx] = logits
-        if self.offsets:
-            given = langs or [None] * len(texts)
-            found = [language_of(t, g) for t, g in zip(texts, given, strict=True)]
-            out = apply_offsets(out, found, self.offsets, kinds)
+        results = self._workers.map(lambda idx: forward([ids[i] for i in idx]), batches)
+        for idx, rows in zip(batches, results, strict=True):
+            out[idx] = rows
         return out
 
-    def _forward(self, rows: list[list[int]]) -> np.ndarray:
+    def _pooled(self, rows: list[list[int]]) -> Any:
         import torch
 
         input_ids, attention_mask = pad(rows, self._pad_id)
@@ -128,9 +145,18 @@ class FineTunedSentimentModel(ThreadedModel):
             hidden = self.encoder(input_ids=input_ids, attention_mask=attention_mask)
             hidden = hidden.last_hidden_state.float()
             mask = attention_mask.unsqueeze(-1).float()
-            pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1.0)
-            result: np.ndarray = self.head(pooled).numpy()
-        return result
+            return (hidden * mask).sum(1) / mask.sum(1).clamp(min=1.0)
+
+    def _forward(self, rows: list[list[int]]) -> np.ndarray:
+        """The head's logits, and the kind probe's score (0 without a probe) as a 4th column."""
+        import torch
+
+        pooled = self._pooled(rows)
+        with torch.inference_mode():
+            logits = self.head(pooled).numpy()
+        probe = self.kind_probe
+        mention = probe.mention_scores(pooled.numpy()) if probe else np.zeros(len(rows))
+        return np.concatenate([logits, mention[:, None]], axis=1)
 
     async def aclose(self) -> None:
         await super().aclose()
@@ -139,7 +165,7 @@ class FineTunedSentimentModel(ThreadedModel):
     def score_blocking(
         self,
         texts: Sequence[str],
-        kinds: Sequence[str] | None = None,
+        kinds: Sequence[str | None] | None = None,
         langs: Sequence[str | None] | None = None,
     ) -> list[TextScore]:
         if not texts:

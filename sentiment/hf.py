@@ -51,14 +51,14 @@ class ThreadedModel(ABC):
     def score_blocking(
         self,
         texts: Sequence[str],
-        kinds: Sequence[str] | None = None,
+        kinds: Sequence[str | None] | None = None,
         langs: Sequence[str | None] | None = None,
     ) -> list[TextScore]: ...
 
     async def score(
         self,
         texts: Sequence[str],
-        kinds: Sequence[str] | None = None,
+        kinds: Sequence[str | None] | None = None,
         langs: Sequence[str | None] | None = None,
     ) -> list[TextScore]:
         loop = asyncio.get_running_loop()

@@ -65,7 +65,7 @@ class PrototypeSentimentModel(ThreadedModel):
     def score_blocking(
         self,
         texts: Sequence[str],
-        kinds: Sequence[str] | None = None,
+        kinds: Sequence[str | None] | None = None,
         langs: Sequence[str | None] | None = None,
     ) -> list[TextScore]:
         if not texts:

@@ -27,11 +27,12 @@ class SentimentModel(Protocol):
     async def score(
         self,
         texts: Sequence[str],
-        kinds: Sequence[str] | None = None,
+        kinds: Sequence[str | None] | None = None,
         langs: Sequence[str | None] | None = None,
     ) -> list[TextScore]:
         """Return one score per text, in order. Texts are non-empty. ``kinds`` (review,
-        mention, question; one per text) lets a model calibrated per kind use it; ``langs``
+        mention, question, or None where nobody said; one per text) lets a model calibrated
+        per kind use it; ``langs``
         (the source's language tag per text, or None) one calibrated per language."""
         ...
 

@@ -3,6 +3,7 @@
 import asyncio
 from pathlib import Path
 
+import numpy as np
 import pytest
 import torch
 
@@ -178,3 +179,48 @@ def test_fp32_keeps_the_word_table_in_bf16_read_from_the_bf16_copy(encoder_dir):
     # The same rounding as converting the fp32 table itself.
     assert torch.equal(table[1000:1010], rows.to(torch.bfloat16))
     assert model.score_blocking(["Péssimo, chegou quebrado"])[0].label.value == "negative"
+
+
+def _probe_beside(weights: Path, bias: float) -> None:
+    """A kind probe that reads every text one way: mention (bias > 0) or review."""
+    import json
+
+    record = {"bias": bias, "weight": [0.0] * 384}
+    (weights.parent / f"{weights.stem}.kind.json").write_text(json.dumps(record))
+
+
+def test_an_unknown_kind_is_read_by_the_probe_and_a_given_kind_wins(tmp_path, encoder_dir):
+    texts = ["Adorei, chegou rápido e é lindo"] * 3
+    kinds = [None, "review", "mention"]
+    offsets = '{"pt": [9.0, 0.0, 0.0], "pt/mention": [0.0, 5.0, 0.0]}'
+    (tmp_path / "plain").mkdir()
+    plain = FineTunedSentimentModel(
+        encoder_dir, _with_metadata(tmp_path / "plain", logit_offsets="{}")
+    )
+    before = plain.logits_blocking(texts)
+    review, mention = [9.0, 0.0, 0.0], [0.0, 5.0, 0.0]
+    weights = _with_metadata(tmp_path, logit_offsets=offsets)
+
+    # No probe beside the weights: an unknown kind takes the language's offset.
+    after = FineTunedSentimentModel(encoder_dir, weights).logits_blocking(texts, kinds)
+    assert after == pytest.approx(before + np.array([review, review, mention]), abs=1e-3)
+
+    for bias, read in ((1.0, mention), (-1.0, review)):
+        _probe_beside(weights, bias)
+        model = FineTunedSentimentModel(encoder_dir, weights)
+        after = model.logits_blocking(texts, kinds)
+        assert after == pytest.approx(before + np.array([read, review, mention]), abs=1e-3)
+        assert model.logits_blocking(texts) == pytest.approx(
+            before + np.array([read] * 3), abs=1e-3
+        )
+
+
+def test_a_malformed_kind_probe_is_refused(tmp_path, encoder_dir):
+    weights = _with_metadata(tmp_path, logit_offsets="{}")
+    probe = tmp_path / "variant.kind.json"
+    probe.write_text('{"bias": 0, "weight": [0.0, 1.0]}')
+    with pytest.raises(ModelError, match="2 weights for a 384-wide encoder"):
+        FineTunedSentimentModel(encoder_dir, weights)
+    probe.write_text("not json")
+    with pytest.raises(ModelError, match="not a kind probe"):
+        FineTunedSentimentModel(encoder_dir, weights)

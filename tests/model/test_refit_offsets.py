@@ -3,22 +3,20 @@
 import hashlib
 import json
 import random
-from dataclasses import asdict
 from pathlib import Path
 
 import pytest
 import torch
 from safetensors import safe_open
-from safetensors.torch import load_file, save_file
+from safetensors.torch import load_file
 
 from config.settings import load_settings
 from reputation.cli import main
 from sentiment.calibration import fit_offsets
 from sentiment.data import LABELS, carve, load_datasets
-from sentiment.delta import FORMAT_INT8
 from sentiment.finetuned import FineTunedSentimentModel
 from sentiment.refit import refit_offsets
-from sentiment.training import Recipe, _Trainer
+from tests.model.tiny_bert import save_tiny_delta
 
 pytestmark = pytest.mark.model
 
@@ -56,26 +54,10 @@ def datasets(tmp_path_factory):
 
 @pytest.fixture
 def weights(tmp_path, tiny_base):
-    """A delta file as training writes one (head nudged so the classes differ), with the
-    recipe's seed and stale offsets."""
-    recipe = Recipe(unfrozen_layers=1, seed=SEED)
-    trainer = _Trainer(tiny_base, recipe, _quiet)
-    gen = torch.Generator().manual_seed(1)
-    with torch.no_grad():
-        for param in [*trainer.top.parameters(), *trainer.head.parameters()]:
-            param.add_(torch.randn(param.shape, generator=gen) * 0.5)
-    path = tmp_path / "tiny-v1.safetensors"
-    metadata = {
-        "format": FORMAT_INT8,
-        "version": path.stem,
-        "prefix": recipe.prefix,
-        "recipe": json.dumps(asdict(recipe)),
-        "epoch": "1",
-        "logit_offsets": json.dumps({"pt": [1.5, 1.5, 0.0]}),
-        "validation": "{}",
-    }
-    save_file(trainer.delta(), str(path), metadata=metadata)
-    return path
+    """A delta file as training writes one, with the recipe's seed and stale offsets."""
+    return save_tiny_delta(
+        tmp_path / "tiny-v1.safetensors", tiny_base, SEED, {"pt": [1.5, 1.5, 0.0]}
+    )
 
 
 def _digest(path: Path) -> str:

@@ -27,3 +27,33 @@ def save_tiny_bert(model_class: Any, out: Path, tokenizer_dir: str | Path, **con
     for name in ("tokenizer.json", "tokenizer_config.json", SPM_FILE):
         shutil.copy(Path(tokenizer_dir) / name, out / name)
     return out
+
+
+def save_tiny_delta(path: Path, base: str, seed: int, offsets: dict[str, list[float]]) -> Path:
+    """A delta file for ``base`` as training writes one, its top layer and head nudged so the
+    classes differ, with a recipe of ``seed`` and the given calibration offsets."""
+    import json
+    from dataclasses import asdict
+
+    from safetensors.torch import save_file
+
+    from sentiment.delta import FORMAT_INT8
+    from sentiment.training import Recipe, _Trainer
+
+    recipe = Recipe(unfrozen_layers=1, seed=seed)
+    trainer = _Trainer(base, recipe, lambda _: None)
+    gen = torch.Generator().manual_seed(1)
+    with torch.no_grad():
+        for param in [*trainer.top.parameters(), *trainer.head.parameters()]:
+            param.add_(torch.randn(param.shape, generator=gen) * 0.5)
+    metadata = {
+        "format": FORMAT_INT8,
+        "version": path.stem,
+        "prefix": recipe.prefix,
+        "recipe": json.dumps(asdict(recipe)),
+        "epoch": "1",
+        "logit_offsets": json.dumps(offsets),
+        "validation": "{}",
+    }
+    save_file(trainer.delta(), str(path), metadata=metadata)
+    return path

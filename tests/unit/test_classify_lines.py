@@ -56,14 +56,16 @@ async def test_given_language_is_kept_and_reaches_the_model():
     assert model.langs == [["es", "pt-BR"]]  # the model normalises the tag itself
 
 
-async def test_the_kind_reaches_the_model_and_defaults_to_review():
+async def test_the_kind_reaches_the_model_and_an_unknown_one_is_left_to_it():
     lines = [
         json.dumps({"text": "odio este tweet", "kind": "mention"}),
         json.dumps({"text": "mala reseña"}),
         json.dumps({"text": "otra", "kind": 7}),
+        json.dumps({"text": "una pregunta", "kind": "question"}),
     ]
     out, _, model = await run(lines)
-    assert model.kinds == [["mention", "review", "review"]]
+    # None: nobody said; the default model reads it from the text (sentiment.kind_probe).
+    assert model.kinds == [["mention", None, None, "question"]]
     assert out[0]["kind"] == "mention"  # the input keys are kept as they were
 
 

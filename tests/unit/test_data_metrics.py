@@ -122,7 +122,7 @@ def test_read_jsonl_tells_social_posts_from_reviews(tmp_path):
     ]
     path.write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
     kinds = [ex.kind for ex in read_jsonl(path)]
-    assert kinds == ["mention", "mention", "review", "question", "review"]
+    assert kinds == ["mention", "mention", "review", "question", None]  # None: nobody said
 
 
 def test_read_jsonl_skips_a_leading_byte_order_mark(tmp_path):
