@@ -7,7 +7,7 @@ up to ``--per-class`` training rows of each dataset and label to fit, the calibr
 to choose the L2 strength, never the validation split. A row's kind is its dataset's:
 social-media posts (tweets, VKontakte) are mentions, the rest reviews. Both kinds weigh the
 same, and so does each dataset within its kind, so the big review sets do not drown the
-tweets.
+tweets. The first sentences of reviews join as short reviews (:func:`openings`).
 """
 
 from __future__ import annotations
@@ -162,15 +162,26 @@ def fit_probe(
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from config.settings import load_settings
+    from sentiment import default_encoder
+
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("weights", nargs="?", default=str(default_weights()))
-    parser.add_argument("--base", default="var/models/multilingual-e5-small")
-    parser.add_argument("--datasets", default="../shared/datasets")
+    parser.add_argument("--base", help="encoder dir or hub id (default: the configured one)")
+    parser.add_argument("--datasets", help="default: sentiment.datasets_dir")
     parser.add_argument("--per-class", type=int, default=300)
     args = parser.parse_args(argv)
-    say = lambda line: print(line, file=sys.stderr, flush=True)  # noqa: E731
+    settings = load_settings()
+
+    def say(line: str) -> None:
+        print(line, file=sys.stderr, flush=True)
+
     fit_probe(
-        Path(args.weights), args.base, Path(args.datasets), per_class=args.per_class, progress=say
+        Path(args.weights),
+        args.base or default_encoder(settings, say),
+        Path(args.datasets) if args.datasets else settings.sentiment.datasets_dir,
+        per_class=args.per_class,
+        progress=say,
     )
     return 0
 
