@@ -29,7 +29,7 @@ from sentiment import default_weights
 from sentiment.data import Example, cap, load_datasets
 from sentiment.delta import read_delta
 from sentiment.kind_probe import probe_path
-from sentiment.training import carve_for, recipe_of
+from sentiment.training import carve_for, recorded_recipe
 
 STRENGTHS = (1e-6, 1e-5, 1e-4, 1e-3, 1e-2)
 
@@ -117,7 +117,7 @@ def fit_probe(
     from sentiment.finetuned import FineTunedSentimentModel
 
     _, metadata = read_delta(weights)
-    recipe = recipe_of(json.loads(metadata.get("recipe", "{}")))
+    recipe = recorded_recipe(metadata, weights)
     splits = carve_for(load_datasets(datasets), recipe)
     train = cap(splits.train, per_class, seed=recipe.seed)
     train += openings(train, per_class)

@@ -22,13 +22,12 @@ from typing import TYPE_CHECKING, cast
 import numpy as np
 
 from config.settings import Settings
-from reputation.core.errors import ModelError
 from sentiment import Progress, _finetuned
 from sentiment.calibration import figures_with, fit_on
 from sentiment.data import LABELS, Example, load_datasets
 from sentiment.delta import read_delta
 from sentiment.metrics import Figures, table
-from sentiment.training import Recipe, carve_for, recipe_of
+from sentiment.training import carve_for, recorded_recipe
 
 if TYPE_CHECKING:
     from sentiment.finetuned import FineTunedSentimentModel
@@ -49,7 +48,7 @@ def refit_offsets(
     Returns the validation figures with the new offsets applied.
     """
     tensors, metadata = read_delta(weights)
-    recipe = _recipe(metadata, weights)
+    recipe = recorded_recipe(metadata, weights)
     splits = carve_for(load_datasets(datasets_dir), recipe)
     calib, val = splits.calibration, splits.validation
     progress(f"seed {recipe.seed}: calibration rows {len(calib)}, validation rows {len(val)}")
@@ -94,16 +93,6 @@ def refit_offsets(
         partial.unlink(missing_ok=True)
     progress(f"wrote {out} ({out.stat().st_size / 1e6:.1f} MB)")
     return refitted
-
-
-def _recipe(metadata: dict[str, str], path: Path) -> Recipe:
-    try:
-        recorded = json.loads(metadata["recipe"])
-    except (KeyError, ValueError):
-        recorded = None
-    if not isinstance(recorded, dict) or "seed" not in recorded:
-        raise ModelError(f"{path}: no recipe seed in its metadata to carve its splits")
-    return recipe_of(recorded)
 
 
 def _raw_logits(

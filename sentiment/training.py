@@ -366,6 +366,18 @@ def recipe_of(recorded: dict[str, Any]) -> Recipe:
     return Recipe(**{k: v for k, v in recorded.items() if k in known})
 
 
+def recorded_recipe(metadata: dict[str, str], path: Path) -> Recipe:
+    """The recipe in a weights file's metadata; a file that records no seed cannot carve
+    the splits it was trained on, and fails loudly."""
+    try:
+        recorded = json.loads(metadata["recipe"])
+    except (KeyError, ValueError):
+        recorded = None
+    if not isinstance(recorded, dict) or "seed" not in recorded:
+        raise ModelError(f"{path}: no recipe seed in its metadata to carve its splits")
+    return recipe_of(recorded)
+
+
 def train(
     *,
     base: str,
