@@ -18,7 +18,6 @@ import random
 import re
 import sys
 import time
-import tomllib
 from collections.abc import Callable
 from pathlib import Path
 
@@ -30,18 +29,13 @@ from sentiment import topics  # noqa: E402
 
 
 def naive_patterns() -> dict[str, re.Pattern[str]]:
-    lexicon = tomllib.loads((ROOT / "sentiment" / "lexicon" / "topics.toml").read_text())
     patterns = {}
-    for topic, by_lang in lexicon.items():
-        stems = [stem for listed in by_lang.values() for stem in listed]
-        exceptions = "|".join(topics._word_pattern(s[1:]) for s in stems if s.startswith("-"))
-        unless = f"(?!{exceptions})" if exceptions else ""
-        alternatives = [
-            rf"(?<!\w){unless}{topics._word_pattern(stem)}"
-            for stem in stems
-            if not stem.startswith("-")
-        ]
-        patterns[topic] = re.compile("|".join(alternatives))
+    for topic, (stems, exceptions) in topics.lexicon().items():
+        unless = "|".join(topics._word_pattern(stem) for stem in exceptions)
+        unless = f"(?!{unless})" if unless else ""
+        patterns[topic] = re.compile(
+            "|".join(rf"(?<!\w){unless}{topics._word_pattern(stem)}" for stem in stems)
+        )
     return patterns
 
 
