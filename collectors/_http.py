@@ -9,7 +9,6 @@ Nothing secret reaches a message: URLs lose their query string and known secrets
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import random
 import time
@@ -28,6 +27,7 @@ from reputation.core.errors import (
     SourceAuthError,
     SourceError,
 )
+from reputation.core.text import read_json
 
 log = logging.getLogger(__name__)
 
@@ -257,7 +257,7 @@ class SourceHttp:
 
 def _json(text: str, url: str, http: SourceHttp) -> Any:
     try:
-        return json.loads(text)
+        return read_json(text)
     except ValueError as exc:
         raise MalformedPayloadError(
             f"{http.source}: {safe_url(url)} answered with a body that is not JSON ({exc})",

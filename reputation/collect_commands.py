@@ -20,6 +20,7 @@ from config.settings import Settings
 from reputation.app import open_store
 from reputation.core.errors import ConfigError, SourceError
 from reputation.core.models import Review
+from reputation.core.text import read_json
 
 
 def _say(message: str) -> None:
@@ -68,7 +69,7 @@ def parse_file(name: str, path: Path, location: str = "") -> Parsed:
     payload: Any = raw
     if cls.payload_format == "json":
         try:
-            payload = json.loads(raw)
+            payload = read_json(raw)
         except ValueError as exc:
             raise SourceError(f"{path} is not JSON: {exc}") from None
     try:

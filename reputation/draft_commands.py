@@ -22,7 +22,7 @@ from pydantic import ValidationError
 from config.settings import Settings
 from reputation.core.errors import ConfigError, ReputationError
 from reputation.core.models import Case, Review, Sentiment, utcnow
-from reputation.core.text import as_number, clean_json, lang_code
+from reputation.core.text import as_number, lang_code, read_json
 from reputation.storage.cases import new_case_ref
 from responders.drafts import TemplateDrafter, first_name, needs_approval, wants_reply, wording
 from responders.suspicion import Observed, detect_batch
@@ -77,7 +77,7 @@ def read_row(line: str, number: int) -> Row:
     if not line.strip():
         return Row(None, f"line {number}: empty line")
     try:
-        raw = clean_json(json.loads(line))
+        raw = read_json(line)
     except json.JSONDecodeError as exc:
         return Row(None, f"line {number}: not JSON: {exc.msg}")
     if not isinstance(raw, dict):

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 import logging
 import time
 from collections.abc import Awaitable, Callable, Collection, Mapping
@@ -24,6 +23,7 @@ import aiohttp
 from aiohttp import web
 
 from reputation.core.errors import ReputationError
+from reputation.core.text import read_json
 from responders.approval import ApprovalService
 from responders.blocks import APPROVE, ASSIGN, EDIT, RESOLVE, escape_mrkdwn
 
@@ -93,7 +93,7 @@ class SlackActions:
             return web.Response(status=401, text="invalid signature")
         try:
             form = parse_qs(body.decode("utf-8"), strict_parsing=False)
-            payload = json.loads(form["payload"][0])
+            payload = read_json(form["payload"][0])
         except (UnicodeDecodeError, KeyError, IndexError, ValueError):
             return web.Response(status=400, text="expected a form field `payload` with JSON")
         if not isinstance(payload, dict) or payload.get("type") != "block_actions":

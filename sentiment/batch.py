@@ -12,7 +12,7 @@ from typing import Any, TextIO
 from config.settings import Settings
 from reputation.core.models import review_text
 from reputation.core.protocols import SentimentModel
-from reputation.core.text import as_number, clean_json
+from reputation.core.text import as_number, read_json
 from sentiment.data import Example, given_kind, read_jsonl
 from sentiment.metrics import Figures, by_dataset
 from sentiment.rules import assess
@@ -34,7 +34,7 @@ def _chunks(lines: Iterable[str], size: int) -> Iterator[list[str]]:
 def _parse(line: str, number: int) -> tuple[dict[str, Any] | None, str | None]:
     """The input object, or an error saying why the line cannot be classified."""
     try:
-        row = clean_json(json.loads(line))
+        row = read_json(line)
     except json.JSONDecodeError as exc:
         return None, f"line {number}: not JSON: {exc.msg}"
     if not isinstance(row, dict):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -12,7 +11,7 @@ from typing import NamedTuple, cast
 
 from reputation.core.errors import ConfigError
 from reputation.core.models import Kind, Label, review_text
-from reputation.core.text import as_number, clean_json
+from reputation.core.text import as_number, read_json
 
 LABELS = (Label.NEGATIVE.value, Label.NEUTRAL.value, Label.POSITIVE.value)
 
@@ -72,7 +71,7 @@ def read_jsonl(path: Path, *, lang: str = "und") -> Iterator[Example]:
             if not line.strip():
                 continue
             try:
-                yield _example(cast(dict[str, object], clean_json(json.loads(line))), path, lang)
+                yield _example(cast(dict[str, object], read_json(line)), path, lang)
             except (ValueError, KeyError, TypeError, AttributeError) as exc:
                 raise ConfigError(f"{path}:{number}: not a labelled example: {exc}") from exc
 

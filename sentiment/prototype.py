@@ -8,7 +8,6 @@ temperature turns the three scores into probabilities.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
@@ -18,6 +17,7 @@ import numpy as np
 from reputation.core.errors import ModelError
 from reputation.core.models import Label
 from reputation.core.protocols import TextScore
+from reputation.core.text import read_json
 from sentiment.encoder import Encoder
 from sentiment.hf import LABELS, ThreadedModel
 
@@ -33,7 +33,9 @@ def load_prototypes(path: Path | None = None) -> list[tuple[Label, str]]:
         if not line.strip():
             continue
         try:
-            row = json.loads(line)
+            row = read_json(line)
+            if not isinstance(row, dict):
+                raise ValueError("not a JSON object")
             pairs.append((Label(row["label"]), str(row["text"])))
         except (ValueError, KeyError) as exc:
             raise ModelError(f"prototype line {number} is invalid: {exc}") from exc

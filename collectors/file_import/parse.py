@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from collections.abc import Mapping
 from typing import Any
 
 from collectors.base import Parsed, Reject, lang_code, parse_items, parse_time
 from collectors.web.rating import scale_rating
 from reputation.core.models import Kind, Review
+from reputation.core.text import read_json
 
 SOURCE = "file_import"
 FIELDS = ("external_id", "text", "title", "rating", "author", "created_at", "lang", "url", "kind")
@@ -96,7 +96,7 @@ def looks_like_jsonl(text: str) -> bool:
     """True when the first non-blank line is a JSON object."""
     first = next((line for line in text.splitlines() if line.strip()), "")
     try:
-        return isinstance(json.loads(first), dict)
+        return isinstance(read_json(first), dict)
     except ValueError:
         return False
 
@@ -120,7 +120,7 @@ def _jsonl_rows(text: str) -> tuple[list[Any], list[Reject]]:
         if not line.strip():
             continue
         try:
-            rows.append(json.loads(line))
+            rows.append(read_json(line))
         except ValueError as exc:
             rejects.append(Reject(line, f"{SOURCE}: line {number} is not JSON: {exc}"))
     if not rows:

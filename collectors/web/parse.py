@@ -9,7 +9,6 @@ valid JSON becomes a Reject; the other blocks are kept.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -21,6 +20,7 @@ from collectors.base import Parsed, Reject, lang_code, optional_time, parse_item
 from collectors.web.microdata import items_of_type
 from collectors.web.rating import scale_rating
 from reputation.core.models import Kind, Review
+from reputation.core.text import read_json
 
 SOURCE = "web"
 REVIEW_TYPES = frozenset({"Review", "UserReview", "CriticReview", "EmployerReview"})
@@ -93,7 +93,7 @@ def _json_ld_reviews(soup: BeautifulSoup) -> tuple[Found, list[Reject]]:
             continue
         raw = script.string or script.get_text()
         try:
-            data = json.loads(_WRAPPER.sub("", raw), strict=False)
+            data = read_json(_WRAPPER.sub("", raw), strict=False)
         except ValueError as exc:
             rejects.append(Reject(raw.strip()[:10_000], f"{SOURCE}: broken JSON-LD block: {exc}"))
             continue

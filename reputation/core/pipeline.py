@@ -29,6 +29,7 @@ from reputation.core.models import (
     utcnow,
 )
 from reputation.core.protocols import Drafter, Notifier, SentimentModel
+from reputation.core.text import read_json
 from responders.drafts import first_name, wording
 from responders.drafts import needs_approval as approval_needed
 from responders.outbox import Outbox
@@ -107,7 +108,7 @@ class Pipeline:
             if not line.strip():
                 continue
             try:
-                reviews.append(Review.model_validate(json.loads(line)))
+                reviews.append(Review.model_validate(read_json(line)))
             except json.JSONDecodeError as exc:
                 await self._quarantine(source, line, f"line {number}: not JSON: {exc.msg}", report)
             except ValidationError as exc:
@@ -116,9 +117,10 @@ class Pipeline:
 
     async def _quarantine(self, source: str, raw: str, reason: str, report: RunReport) -> None:
         try:
-            raw_source = json.loads(raw).get("source") or source
-        except (ValueError, AttributeError):
-            raw_source = source
+            row = read_json(raw)
+        except ValueError:
+            row = None
+        raw_source = (row.get("source") if isinstance(row, dict) else None) or source
         await self.store.quarantine.add(str(raw_source), raw, reason)
         report.quarantined += 1
         log.warning("quarantined a %s record: %s", raw_source, reason)

@@ -9,6 +9,7 @@ side) are replaced as well.
 
 from __future__ import annotations
 
+import json
 import math
 import re
 import unicodedata
@@ -83,6 +84,30 @@ def clean_json(value: object) -> object:
     if isinstance(value, list):
         return [clean_json(v) for v in value]
     return value
+
+
+def read_json(text: str | bytes, *, strict: bool = True) -> object:
+    """``json.loads`` then :func:`clean_json`, failing only with ``json.JSONDecodeError``.
+
+    Python's parser has two other ways to fail on hostile input: nesting deeper than the
+    recursion limit (``[[[[…`` a hundred thousand times) raises RecursionError, and an
+    integer of more than 4,300 digits a plain ValueError. Every reader of outside JSON
+    treats a line it cannot read as a bad line, so both become the same error as a syntax
+    error, with a message that says what was wrong. ``strict=False`` admits control
+    characters inside strings, as ``json.loads`` does.
+    """
+    if isinstance(text, str):
+        text = text.removeprefix("\ufeff")  # a byte-order mark: files joined with cat
+    try:
+        return clean_json(json.loads(text, strict=strict))
+    except json.JSONDecodeError:
+        raise
+    except RecursionError:
+        reason = "nested too deeply"
+    except ValueError as exc:  # the integer digit limit; its message names the limit
+        reason = str(exc).split(";")[0]
+    doc = text.decode("utf-8", "replace") if isinstance(text, bytes) else text
+    raise json.JSONDecodeError(reason, doc[:100], 0) from None
 
 
 def lang_code(value: object) -> str | None:

@@ -104,6 +104,16 @@ async def test_malformed_records_keep_their_reason_and_payload(store, settings):
     assert records["{not json at all"].source == "import"
 
 
+async def test_a_line_nested_past_the_parsers_limit_is_quarantined_whole(store, settings):
+    deep = "[" * 50_000 + "]" * 50_000
+    report = await pipeline(store, settings).run([deep, LINES[0]], source="import")
+    assert (report.new, report.quarantined) == (1, 1)
+    (record,) = await store.quarantine.list(limit=10)
+    assert record.raw == deep
+    assert record.source == "import"
+    assert "nested too deeply" in record.reason
+
+
 async def test_slack_outage_loses_nothing(store, settings):
     down = RecordingNotifier(fail=True)
     report = await pipeline(store, settings, down).run(LINES, source="import")

@@ -108,3 +108,18 @@ async def test_quoted_ratings_count_and_non_json_numbers_do_not_leak_out():
     assert "sentiment" in out[1]
     assert all("rating" in o["error"] for o in out[2:4])
     assert "title must be a string" in out[4]["error"]
+
+
+async def test_hostile_lines_get_an_error_each_and_the_rest_are_classified():
+    lines = [
+        "[" * 100_000 + "]" * 100_000,
+        '{"text": "x", "n": ' + "9" * 5_000 + "}",
+        "\ufeff" + json.dumps({"id": "bom", "text": "Produto ótimo"}, ensure_ascii=False),
+        json.dumps({"id": "after", "text": "Очень плохо"}, ensure_ascii=False),
+    ]
+    out, (done, errors), _ = await run(lines)
+    assert (done, errors) == (2, 2)
+    assert out[0]["error"] == "line 1: not JSON: nested too deeply"
+    assert out[1]["error"].startswith("line 2: not JSON: Exceeds the limit")
+    assert [o.get("id") for o in out] == [None, None, "bom", "after"]
+    assert out[3]["sentiment"]["lang"] == "ru"

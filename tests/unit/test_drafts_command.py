@@ -227,3 +227,9 @@ def test_regional_tags_quoted_or_fractional_ratings_and_numeric_ids_are_read(set
     assert rows[1]["external_id"] == 7
     assert all("rating" in r["error"] for r in rows[2:4])
     assert "external_id" in rows[4]["error"]
+
+
+def test_a_line_nested_past_the_parsers_limit_is_an_error_line(settings, fake_model):
+    rows, (drafted, errors) = run(["[" * 100_000 + "]" * 100_000], settings)
+    assert (drafted, errors) == (0, 1)
+    assert rows == [{"error": "line 1: not JSON: nested too deeply"}]

@@ -1,7 +1,9 @@
 import json
 
+import pytest
+
 from reputation.core.models import Review
-from reputation.core.text import as_number, clean_json, clean_text
+from reputation.core.text import as_number, clean_json, clean_text, read_json
 
 
 def test_lone_surrogates_and_control_characters_become_the_replacement_character():
@@ -47,3 +49,29 @@ def test_a_number_may_come_quoted():
     assert as_number("2") == 2.0
     for bad in ("four", "", True, None, [1], float("nan"), "inf", {"v": 1}):
         assert as_number(bad) is None, bad
+
+
+HOSTILE_JSON = [
+    "[" * 100_000 + "]" * 100_000,  # past the parser's recursion limit
+    '{"a": ' * 700 + "1" + "}" * 700,  # parses, but too deep to walk
+    '{"text": "x", "n": ' + "9" * 5_000 + "}",  # past the integer digit limit
+    '{"text": "cut',
+    "",
+]
+
+
+@pytest.mark.parametrize("raw", HOSTILE_JSON, ids=["array", "object", "digits", "cut", "empty"])
+def test_hostile_json_is_a_decode_error_never_another_exception(raw):
+    with pytest.raises(json.JSONDecodeError) as caught:
+        read_json(raw)
+    assert caught.value.msg
+    assert len(caught.value.doc) <= 100  # the error never carries a whole hostile line
+
+
+def test_read_json_cleans_and_forgives_a_byte_order_mark():
+    assert read_json('\ufeff{"t": "a\\ud800", "r": NaN}') == {"t": "a\ufffd", "r": None}
+    assert read_json(b'{"n": [1, 2.5]}') == {"n": [1, 2.5]}
+    assert read_json('{"a": ' * 200 + "1" + "}" * 200) is not None  # deep but sane
+    with pytest.raises(json.JSONDecodeError):
+        read_json('{"t": "tab\there"}')
+    assert read_json('{"t": "tab\there"}', strict=False) == {"t": "tab\there"}

@@ -78,6 +78,16 @@ def test_jsonl_with_dotted_keys_epoch_times_and_kinds():
     assert "created" in reasons[2]
 
 
+def test_a_jsonl_line_nested_past_the_parsers_limit_is_a_reject_with_its_line():
+    deep = "[" * 100_000 + "]" * 100_000
+    text = JSONL.splitlines()[0] + "\n" + deep + "\n"
+    parsed = parse(text, columns=JSONL_COLUMNS)
+    assert [r.external_id for r in parsed.items] == ["5501"]
+    (reject,) = parsed.rejects
+    assert reject.raw == deep  # kept whole for the quarantine
+    assert "line 2 is not JSON: nested too deeply" in reject.reason
+
+
 def test_default_columns_are_our_field_names():
     text = "external_id,created_at,text,rating\nA1,2025-01-02,Fine,4\n"
     [review] = parse(text).items

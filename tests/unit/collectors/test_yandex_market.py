@@ -158,6 +158,18 @@ async def test_a_page_with_malformed_paging_is_kept_for_quarantine(session):  # 
     assert '"paging": "end"' in caught.value.raw
 
 
+async def test_a_body_nested_past_the_parsers_limit_is_malformed_not_a_crash(session):  # noqa: F811
+    collector = make_collector(
+        "yandex_market", session, RecordingSleep(), ids=["918273"], token="k"
+    )
+    deep = "[" * 5_000 + "]" * 5_000  # past the recursion limit
+    with aioresponses() as mock:
+        mock.post(LIST, body=deep, content_type="application/json")
+        with pytest.raises(MalformedPayloadError, match="nested too deeply") as caught:
+            await all_pages(collector, "918273")
+    assert caught.value.raw == deep
+
+
 async def test_auth_failure_is_a_clear_error_without_the_token(session):  # noqa: F811
     collector = make_collector(
         "yandex_market", session, RecordingSleep(), ids=["918273"], token="s3cret-ym"
