@@ -12,7 +12,7 @@ from collectors.social.match import KeywordMatcher
 from collectors.social.paging import mentions, parse_page
 from collectors.x import parse as x
 
-TWEET_FIELDS = "created_at,lang,author_id,public_metrics,conversation_id"
+TWEET_FIELDS = "created_at,lang,author_id,public_metrics,conversation_id,note_tweet"
 
 
 @register

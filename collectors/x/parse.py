@@ -6,10 +6,15 @@ A Tweet holds ``id``, ``text``, ``created_at`` (ISO, ms), ``lang`` (BCP 47 as X 
 ``und``/``zxx``/``q*`` mean "no language"), ``author_id`` and ``edit_history_tweet_ids``
 (oldest first). An edited post gets a new id; keying on the first id of the history makes the
 edit a revision of one mention instead of a second mention.
+
+``text`` comes HTML-escaped (``&amp;``, ``&lt;``, ``&gt;``: "Q&amp;A") and, for a post longer
+than 280 characters, cut short; the whole post is then in ``note_tweet.text`` (asked for with
+``tweet.fields=note_tweet``). A mention keeps the whole post as its author wrote it.
 """
 
 from __future__ import annotations
 
+import html
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -36,6 +41,13 @@ def _lang(value: Any) -> str | None:
     return code
 
 
+def post_text(raw: dict[str, Any]) -> str:
+    """The whole post, unescaped: ``note_tweet.text`` when X cut ``text`` short."""
+    note = raw.get("note_tweet")
+    whole = note.get("text") if isinstance(note, dict) else None
+    return html.unescape(whole if isinstance(whole, str) and whole.strip() else str(raw["text"]))
+
+
 def mention(raw: dict[str, Any], users: dict[str, str], query: str = "") -> Review:
     tweet_id = str(raw["id"])
     history = [str(i) for i in raw.get("edit_history_tweet_ids") or [tweet_id]]
@@ -47,7 +59,7 @@ def mention(raw: dict[str, Any], users: dict[str, str], query: str = "") -> Revi
         external_id=history[0],
         kind=Kind.MENTION,
         author=f"@{username}" if username else None,
-        text=str(raw["text"]),
+        text=post_text(raw),
         lang=_lang(raw.get("lang")),
         # x.com/i/web/status/<id> resolves without knowing the author.
         url=f"{SITE}/{username or 'i/web'}/status/{tweet_id}",

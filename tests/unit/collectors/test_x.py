@@ -23,6 +23,7 @@ URL = re.compile(rf"^{re.escape(BASE)}/tweets/search/recent\?.*$")
 PAGE1 = fixture_json("x", "search_recent_page1.json")
 PAGE2 = fixture_json("x", "search_recent_page2.json")
 EMPTY = fixture_json("x", "search_recent_empty.json")
+LONG = fixture_json("x", "search_recent_long_post.json")
 
 
 def requests_of(mock: aioresponses) -> list[tuple[str, Any]]:
@@ -52,6 +53,22 @@ def test_an_edited_post_keeps_its_first_id_and_original_time():
     assert edited.created_at == datetime(2025, 9, 12, 17, 40, tzinfo=UTC)  # from the snowflake
     assert edited.updated_at == datetime(2025, 9, 12, 17, 55, tzinfo=UTC)
     assert edited.url == "https://x.com/devpatel/status/1966561192965050369"  # latest version
+
+
+def test_a_long_post_is_read_whole_and_escaped_text_as_written():
+    long, escaped = parse(LONG, "acme").items
+    assert LONG["data"][0]["text"].endswith("…")  # what X cut
+    assert long.text.endswith("senão vou ao Procon.")
+    assert len(long.text) > 280
+    assert '"em trânsito" & ninguém' in long.text
+    assert escaped.text == "@acme Q&A de hoje: preço < concorrência > qualidade? Não compensa."
+    assert escaped.author == "@rui_compara"
+
+
+def test_an_empty_note_falls_back_to_the_text():
+    raw = copy.deepcopy(LONG)
+    raw["data"][0]["note_tweet"] = {"text": " "}
+    assert parse(raw).items[0].text.endswith("…")
 
 
 def test_snowflake_time():
@@ -109,7 +126,7 @@ async def test_fetch_follows_next_token_and_retries(session):  # noqa: F811
     assert first == {
         "query": "acme",
         "max_results": "100",
-        "tweet.fields": "created_at,lang,author_id,public_metrics,conversation_id",
+        "tweet.fields": "created_at,lang,author_id,public_metrics,conversation_id,note_tweet",
         "expansions": "author_id",
         "user.fields": "username,name",
     }
