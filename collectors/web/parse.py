@@ -5,10 +5,17 @@ under ``review``/``reviews`` of a Product, LocalBusiness, Organization... We wal
 so nesting depth does not matter. A parent's ``aggregateRating`` gives the rating scale
 (``bestRating``/``worstRating``) to reviews that do not state their own. A block that is not
 valid JSON becomes a Reject; the other blocks are kept.
+
+Many shops write the review into JSON-LD already escaped for HTML — ``I&#039;m``,
+``Q&amp;A``, ``nl2br``'s ``<br />`` (Magento, WordPress plugins): a JSON-LD string is JSON, not
+HTML, so nothing undoes that for us. Text values are read back as written: the tags that only
+break or style a line are dropped (``<br>``, ``<p>`` become line breaks) and entities decoded.
+Anything else in angle brackets ("<3", "a < b") is the customer's and stays.
 """
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -24,6 +31,13 @@ from reputation.core.text import read_json
 
 SOURCE = "web"
 REVIEW_TYPES = frozenset({"Review", "UserReview", "CriticReview", "EmployerReview"})
+# nl2br puts <br /> before each line break it keeps: the pair is one break.
+_BREAK = re.compile(
+    r"<br\b[^<>]{0,200}>(?:\r?\n)?|<(?:/?p|/?div|/?li|/?[uo]l)\b[^<>]{0,200}>", re.IGNORECASE
+)
+_STYLE = re.compile(r"</?(?:b|i|u|em|strong|span|small|a)\b[^<>]{0,200}>", re.IGNORECASE)
+_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+_SPACES = re.compile(r"[ \t]*\n[ \t\n]*\n[ \t]*|[ \t]+\n")
 _WRAPPER = re.compile(r"^\s*(?://\s*)?(?:<!\[CDATA\[|<!--)|(?://\s*)?(?:\]\]>|-->)\s*$")
 
 
@@ -157,7 +171,18 @@ def _first(value: Any) -> Any:
 
 def _text(value: Any) -> str:
     value = _first(value)
-    return value.strip() if isinstance(value, str) else ""
+    return as_written(value).strip() if isinstance(value, str) else ""
+
+
+def as_written(text: str) -> str:
+    """``text`` without the HTML escaping a page put on it: line-breaking and styling tags
+    out, entities decoded; a blank line at most between paragraphs."""
+    text = text.replace("\r\n", "\n")
+    if "<" in text:
+        text = _STYLE.sub("", _BREAK.sub("\n", text))
+    if "&" in text and _ENTITY.search(text):
+        text = html.unescape(text)
+    return _SPACES.sub(lambda m: "\n\n" if m.group().count("\n") > 1 else "\n", text)
 
 
 def _page_lang(soup: BeautifulSoup) -> str | None:

@@ -6,7 +6,7 @@ from aioresponses import aioresponses
 
 import collectors.web.collector  # noqa: F401 - registers the source
 from collectors._http import MalformedPayloadError
-from collectors.web.parse import parse
+from collectors.web.parse import as_written, parse
 from collectors.web.rating import scale_rating
 from reputation.core.errors import RetriableSourceError, SourceAuthError
 from tests.collector_kit import (
@@ -23,6 +23,8 @@ BLOG = "https://blog.example.net/aurora-kettle"
 GRAPH = fixture_text("web", "product_graph.html")
 MICRODATA = fixture_text("web", "microdata.html")
 BROKEN = fixture_text("web", "broken_jsonld.html")
+ESCAPED = fixture_text("web", "escaped_jsonld.html")
+SHOP_IT = "https://negozio.example.it/brio-3"
 
 
 def test_json_ld_graph_reviews_nested_under_a_product():
@@ -45,6 +47,30 @@ def test_json_ld_graph_reviews_nested_under_a_product():
     assert priya.text == "Perfect for reading."  # description when there is no reviewBody
     assert priya.created_at == datetime(2025, 1, 20, 17, 40, tzinfo=UTC)
     assert priya.updated_at == datetime(2025, 1, 21, 7, 0, tzinfo=UTC)
+
+
+def test_html_escaped_json_ld_text_is_read_as_the_customer_wrote_it():
+    parsed = parse(ESCAPED, SHOP_IT)
+    assert not parsed.rejects
+    leak, good = parsed.items
+    assert leak.author == "Giulia & Marco"
+    assert leak.title == "Non l'acquisterei più"
+    assert leak.text == (
+        "Dopo 10 giorni perde acqua.\n"
+        'L\'assistenza non risponde & il rimborso è "in lavorazione" da 3 settimane.\n\n'
+        "Sconsigliata."
+    )
+    assert leak.rating == 1
+    assert leak.lang == "it"
+    assert good.text == "Caffè buono, rumorosa.\n\nPrezzo < 100€: ok <3"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["I <3 it", "price < 10 > 5", "<angry>never again</angry>", "AT&T & co", "R&D;"],
+)
+def test_text_that_only_looks_like_markup_is_kept(text):
+    assert as_written(text) == text
 
 
 def test_hashed_ids_are_stable_across_parses():
