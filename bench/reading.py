@@ -6,11 +6,13 @@ reads it and with the reading form switched off, and prints macro-F1 per dataset
 fixed sample of pt/es/it/ru/fa validation rows made hostile — wholly upper-cased, 30% of the
 words upper-cased, a zero-width space, soft hyphen, right-to-left mark or tatweel inside 30%
 of the words, 30% of the words spelled out letter by letter ("p é s s i m o") or with their
-Latin/Cyrillic lookalike letters in the other script ("реssimо") — each
+Latin/Cyrillic lookalike letters in the other script ("реssimо"), or escaped for HTML as old
+web pages and exports do (every non-ASCII letter an entity, "P&eacute;ssimo",
+"&#1087;&#1083;&#1086;&#1093;&#1086;", and "<br />" between sentences) — each
 with and without the reading form, printing accuracy, macro-F1 and
 negative-class F1. The time the reading form itself takes per text is printed last.
 
-    .venv/bin/python bench/reading.py [--sample 1500] [--skip-full]
+    .venv/bin/python bench/reading.py [--sample 1500] [--skip-full] [--only SHAPE ...]
 """
 
 from __future__ import annotations
@@ -18,9 +20,11 @@ from __future__ import annotations
 import argparse
 import functools
 import random
+import re
 import sys
 import time
 from collections.abc import Callable, Sequence
+from html.entities import codepoint2name
 from pathlib import Path
 from unittest import mock
 
@@ -57,6 +61,18 @@ def other_script(word: str) -> str:
     return word.translate(scripts._TO_LATIN if cyrillic else scripts._TO_CYRILLIC)
 
 
+def html_escaped(text: str) -> str:
+    """``text`` as PHP's htmlentities and nl2br leave it: &, <, > and every non-ASCII letter
+    an entity (named where HTML names it), a "<br />" after each sentence."""
+
+    def entity(c: str) -> str:
+        name = codepoint2name.get(ord(c))
+        return f"&{name};" if name else f"&#{ord(c)};"
+
+    escaped = "".join(entity(c) if ord(c) > 127 or c in "&<>" else c for c in text)
+    return re.sub(r"([.!?]) ", r"\1<br />\n", escaped)
+
+
 def labels(model: object, texts: Sequence[str], kinds: Sequence[str], on: bool) -> list[str]:
     rows = token_rows if on else functools.partial(token_rows, normalized=False)
     with mock.patch.object(finetuned, "token_rows", rows):
@@ -67,6 +83,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sample", type=int, default=1500)
     parser.add_argument("--skip-full", action="store_true", help="only the hostile sample")
+    parser.add_argument("--only", nargs="+", metavar="SHAPE", help="these hostile shapes only")
     args = parser.parse_args()
 
     settings = load_settings()
@@ -99,8 +116,11 @@ def main() -> None:
         ("tatweel", lambda t: some_words(t, inside("\u0640"))),
         ("spelled out", lambda t: some_words(t, " ".join)),
         ("lookalike letters", lambda t: some_words(t, other_script)),
+        ("HTML entities", html_escaped),
     ]
     for name, shape in shapes:
+        if args.only and name not in args.only:
+            continue
         texts = [shape(e.text) for e in sample]
         for on in (False, True):
             f = figures(truth_labels, labels(model, texts, [e.kind for e in sample], on))

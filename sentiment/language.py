@@ -16,14 +16,13 @@
 
 from __future__ import annotations
 
-import html
 import re
 import unicodedata
 from functools import cache
 from typing import Any
 
 from reputation.core.scripts import one_script
-from reputation.core.text import clean_text, lang_code, visible
+from reputation.core.text import clean_text, html_as_text, lang_code, visible
 from sentiment.casing import unshout
 
 SUPPORTED = ("pt", "fa", "it", "es", "ru", "en")
@@ -85,7 +84,7 @@ def plain(text: str) -> str:
     (:func:`sentiment.reading.reading_form`: invisible characters and tatweel dropped, one
     script per word, shouting lower-cased). A post that is nothing but hashtags keeps their
     words."""
-    text = _HANDLE.sub(" ", _URL.sub(" ", html.unescape(one_script(visible(text)))))
+    text = _HANDLE.sub(" ", _URL.sub(" ", one_script(visible(html_as_text(text)))))
     words = _HASHTAG.sub(" ", text)
     if len(_letters(words)) < 2:
         words = text.replace("#", " ")

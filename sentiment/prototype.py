@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -33,11 +34,9 @@ def load_prototypes(path: Path | None = None) -> list[tuple[Label, str]]:
         if not line.strip():
             continue
         try:
-            row = read_json(line)
-            if not isinstance(row, dict):
-                raise ValueError("not a JSON object")
+            row: Any = read_json(line)
             pairs.append((Label(row["label"]), str(row["text"])))
-        except (ValueError, KeyError) as exc:
+        except (ValueError, KeyError, TypeError) as exc:
             raise ModelError(f"prototype line {number} is invalid: {exc}") from exc
     if {label for label, _ in pairs} != set(LABELS):
         raise ModelError("prototypes must cover negative, neutral and positive")

@@ -15,6 +15,9 @@ hide.
   as the word (:func:`unspaced`); spelled out, each letter is a piece of its own and the
   word is lost to the model.
 - Shouting is read in lower case (:func:`sentiment.casing.unshout`).
+- HTML escaping left by a web page or an export ("P&eacute;ssimo", "&#1087;&#1083;&#1086;…",
+  "<br />") is undone (:func:`reputation.core.text.html_as_text`): every escaped letter
+  is pieces of punctuation and digits to the model.
 
 Figures: sentiment/MODEL_CARD.md, "Robustness".
 """
@@ -24,7 +27,7 @@ from __future__ import annotations
 import re
 
 from reputation.core.scripts import one_script
-from reputation.core.text import visible
+from reputation.core.text import html_as_text, visible
 from sentiment.casing import unshout
 
 __all__ = ["reading_form", "unspaced", "visible"]
@@ -41,7 +44,8 @@ def unspaced(text: str) -> str:
 
 
 def reading_form(text: str) -> str:
-    """What the model reads of ``text``: visible characters
+    """What the model reads of ``text``: HTML escaping undone
+    (:func:`reputation.core.text.html_as_text`), visible characters
     (:func:`reputation.core.text.visible`), one script per word, spelled-out words joined,
     shouting lowered."""
-    return unshout(unspaced(one_script(visible(text))))
+    return unshout(unspaced(one_script(visible(html_as_text(text)))))

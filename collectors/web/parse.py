@@ -8,14 +8,12 @@ valid JSON becomes a Reject; the other blocks are kept.
 
 Many shops write the review into JSON-LD already escaped for HTML — ``I&#039;m``,
 ``Q&amp;A``, ``nl2br``'s ``<br />`` (Magento, WordPress plugins): a JSON-LD string is JSON, not
-HTML, so nothing undoes that for us. Text values are read back as written: the tags that only
-break or style a line are dropped (``<br>``, ``<p>`` become line breaks) and entities decoded.
-Anything else in angle brackets ("<3", "a < b") is the customer's and stays.
+HTML, so nothing undoes that for us. Text values are read back as written
+(:func:`reputation.core.text.html_as_text`).
 """
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -27,17 +25,10 @@ from collectors.base import Parsed, Reject, lang_code, optional_time, parse_item
 from collectors.web.microdata import items_of_type
 from collectors.web.rating import scale_rating
 from reputation.core.models import Kind, Review
-from reputation.core.text import read_json
+from reputation.core.text import html_as_text, read_json
 
 SOURCE = "web"
 REVIEW_TYPES = frozenset({"Review", "UserReview", "CriticReview", "EmployerReview"})
-# nl2br puts <br /> before each line break it keeps: the pair is one break.
-_BREAK = re.compile(
-    r"<br\b[^<>]{0,200}>(?:\r?\n)?|<(?:/?p|/?div|/?li|/?[uo]l)\b[^<>]{0,200}>", re.IGNORECASE
-)
-_STYLE = re.compile(r"</?(?:b|i|u|em|strong|span|small|a)\b[^<>]{0,200}>", re.IGNORECASE)
-_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
-_SPACES = re.compile(r"[ \t]*\n[ \t\n]*\n[ \t]*|[ \t]+\n")
 _WRAPPER = re.compile(r"^\s*(?://\s*)?(?:<!\[CDATA\[|<!--)|(?://\s*)?(?:\]\]>|-->)\s*$")
 
 
@@ -171,18 +162,7 @@ def _first(value: Any) -> Any:
 
 def _text(value: Any) -> str:
     value = _first(value)
-    return as_written(value).strip() if isinstance(value, str) else ""
-
-
-def as_written(text: str) -> str:
-    """``text`` without the HTML escaping a page put on it: line-breaking and styling tags
-    out, entities decoded; a blank line at most between paragraphs."""
-    text = text.replace("\r\n", "\n")
-    if "<" in text:
-        text = _STYLE.sub("", _BREAK.sub("\n", text))
-    if "&" in text and _ENTITY.search(text):
-        text = html.unescape(text)
-    return _SPACES.sub(lambda m: "\n\n" if m.group().count("\n") > 1 else "\n", text)
+    return html_as_text(value).strip() if isinstance(value, str) else ""
 
 
 def _page_lang(soup: BeautifulSoup) -> str | None:

@@ -9,6 +9,7 @@ side) are replaced as well.
 
 from __future__ import annotations
 
+import html
 import json
 import math
 import re
@@ -65,10 +66,36 @@ def fold(text: str) -> str:
     letters, ligatures), accents and other combining marks dropped (``não`` → ``nao``,
     ``ещё`` → ``еще``, Arabic vowel signs), case folded, Persian letters unified,
     :func:`invisible` characters dropped, words of mixed Latin and Cyrillic lookalikes in one
-    script (:func:`reputation.core.scripts.one_script`)."""
-    decomposed = unicodedata.normalize("NFKD", one_script(text))
+    script (:func:`reputation.core.scripts.one_script`), HTML escaping undone
+    (:func:`html_as_text`: ``n&atilde;o`` is ``não``)."""
+    decomposed = unicodedata.normalize("NFKD", one_script(html_as_text(text)))
     bare = "".join(c for c in decomposed if not unicodedata.combining(c))
     return bare.casefold().translate(_fold_table())
+
+
+# nl2br puts <br /> before each line break it keeps: the pair is one break.
+_BREAK = re.compile(
+    r"<br\b[^<>]{0,200}>(?:\r?\n)?|<(?:/?p|/?div|/?li|/?[uo]l)\b[^<>]{0,200}>", re.IGNORECASE
+)
+_STYLE = re.compile(r"</?(?:b|i|u|em|strong|span|small|a)\b[^<>]{0,200}>", re.IGNORECASE)
+_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+_BLANKS = re.compile(r"[ \t]*\n[ \t\n]*\n[ \t]*|[ \t]+\n")
+
+
+def html_as_text(text: str) -> str:
+    """``text`` without the HTML escaping a page or an export put on it: the tags that only
+    break or style a line dropped (``<br>``, ``<p>`` become line breaks; nl2br's
+    ``<br />`` + newline is one), entities decoded (``P&eacute;ssimo``, ``&#1087;``,
+    ``Q&amp;A``), a blank line at most between paragraphs. Other angle brackets ("<3",
+    "a < b", "<angry>") and bare ampersands ("AT&T") are the customer's and stay."""
+    if "<" not in text and "&" not in text:
+        return text
+    text = text.replace("\r\n", "\n")
+    if "<" in text:
+        text = _STYLE.sub("", _BREAK.sub("\n", text))
+    if "&" in text and _ENTITY.search(text):
+        text = html.unescape(text)
+    return _BLANKS.sub(lambda m: "\n\n" if m.group().count("\n") > 1 else "\n", text)
 
 
 def clean_json(value: object) -> object:

@@ -3,7 +3,7 @@ import json
 import pytest
 
 from reputation.core.models import Review
-from reputation.core.text import as_number, clean_json, clean_text, read_json
+from reputation.core.text import as_number, clean_json, clean_text, fold, html_as_text, read_json
 
 
 def test_lone_surrogates_and_control_characters_become_the_replacement_character():
@@ -75,3 +75,31 @@ def test_read_json_cleans_and_forgives_a_byte_order_mark():
     with pytest.raises(json.JSONDecodeError):
         read_json('{"t": "tab\there"}')
     assert read_json('{"t": "tab\there"}', strict=False) == {"t": "tab\there"}
+
+
+@pytest.mark.parametrize(
+    ("escaped", "written"),
+    [
+        ("P&eacute;ssimo atendimento", "Péssimo atendimento"),
+        ("&#1087;&#1083;&#1086;&#1093;&#1086;", "плохо"),  # every letter a numeric entity
+        ("Q&amp;A &lt;3 &#x1F621;", "Q&A <3 \U0001f621"),
+        ("Line one<br />\r\nLine two<BR><br>Para", "Line one\nLine two\n\nPara"),
+        (
+            "<p>First.</p><p>Second <b>bold</b> <a href='x'>link</a></p>",
+            "\nFirst.\n\nSecond bold link\n",
+        ),
+    ],
+)
+def test_html_escaping_is_undone(escaped, written):
+    assert html_as_text(escaped) == written
+
+
+@pytest.mark.parametrize(
+    "text", ["I <3 it", "price < 10 > 5", "<angry>never again</angry>", "AT&T & co", "R&D;", ""]
+)
+def test_text_that_only_looks_like_markup_is_kept(text):
+    assert html_as_text(text) == text
+
+
+def test_words_are_compared_unescaped():
+    assert fold("n&atilde;o chegou") == fold("não chegou") == "nao chegou"

@@ -6,7 +6,7 @@ from aioresponses import aioresponses
 
 import collectors.web.collector  # noqa: F401 - registers the source
 from collectors._http import MalformedPayloadError
-from collectors.web.parse import as_written, parse
+from collectors.web.parse import parse
 from collectors.web.rating import scale_rating
 from reputation.core.errors import RetriableSourceError, SourceAuthError
 from tests.collector_kit import (
@@ -63,14 +63,6 @@ def test_html_escaped_json_ld_text_is_read_as_the_customer_wrote_it():
     assert leak.rating == 1
     assert leak.lang == "it"
     assert good.text == "Caffè buono, rumorosa.\n\nPrezzo < 100€: ok <3"
-
-
-@pytest.mark.parametrize(
-    "text",
-    ["I <3 it", "price < 10 > 5", "<angry>never again</angry>", "AT&T & co", "R&D;"],
-)
-def test_text_that_only_looks_like_markup_is_kept(text):
-    assert as_written(text) == text
 
 
 def test_hashed_ids_are_stable_across_parses():
