@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -33,16 +34,23 @@ def given_kind(row: Mapping[str, object]) -> str | None:
     return kind if isinstance(kind, str) and kind in {k.value for k in Kind} else None
 
 
+_SOCIAL = re.compile(
+    r"\b(?:tweets?|twitter|social|posts?|vkontakte|vk|facebook|instagram|telegram|reddit)\b"
+)
+_REVIEWS = re.compile(r"\b(?:reviews?|comments?|feedback|opinions?|ratings?|sentences?)\b")
+
+
 def _kind(row: dict[str, object]) -> str | None:
-    """``kind`` as given, else ``mention`` for tweets and social-media posts by ``domain``,
-    ``review`` for any other domain, and None for a row that says neither."""
+    """``kind`` as given, else read from ``domain``: ``mention`` for tweets and social-media
+    posts ("tweets", "VKontakte posts"), ``review`` for reviews, comments, feedback ("hotel
+    reviews", "food-delivery comments"); None for a row that says neither, or a domain that
+    names neither (the model may then read the kind from the text)."""
     if kind := given_kind(row):
         return kind
     domain = str(row.get("domain") or "").lower()
-    if not domain:
-        return None
-    social = "tweet" in domain or "social" in domain
-    return Kind.MENTION.value if social else Kind.REVIEW.value
+    if _SOCIAL.search(domain):
+        return Kind.MENTION.value
+    return Kind.REVIEW.value if _REVIEWS.search(domain) else None
 
 
 def _example(row: dict[str, object], path: Path, lang: str) -> Example:

@@ -119,10 +119,19 @@ def test_read_jsonl_tells_social_posts_from_reviews(tmp_path):
         {"text": "c", "label": "positive", "domain": "product reviews (Americanas.com)"},
         {"text": "d", "label": "positive", "kind": "question", "domain": "tweets"},
         {"text": "e", "label": "positive", "kind": "nonsense"},
+        {"text": "f", "label": "neutral", "domain": "VKontakte posts"},
+        {"text": "g", "label": "negative", "domain": "food-delivery service comments"},
+        {"text": "h", "label": "negative", "domain": "Digikala product-review sentences"},
+        {"text": "i", "label": "negative", "domain": "postal service reviews"},
+        {"text": "j", "label": "negative", "domain": "misc"},
     ]
     path.write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
     kinds = [ex.kind for ex in read_jsonl(path)]
-    assert kinds == ["mention", "mention", "review", "question", None]  # None: nobody said
+    # None: nobody said, or the domain names neither (the kind probe reads the text)
+    assert kinds == [
+        "mention", "mention", "review", "question", None, "mention", "review", "review", "review",
+        None,
+    ]  # fmt: skip
 
 
 def test_read_jsonl_skips_a_leading_byte_order_mark(tmp_path):
