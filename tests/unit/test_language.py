@@ -158,3 +158,14 @@ def test_a_huge_text_is_identified_from_its_beginning():
     italian = "Il pacco è arrivato rotto e nessuno risponde. " * 200
     text = italian + "Посылка пришла разбитой. " * 200_000
     assert detect_language(text) == "it"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("".join(f"&#{ord(c)};" for c in "Посылка пришла разбитой"), "ru"),
+        ("O pedido n&atilde;o chegou.<br />Ningu&eacute;m responde.", "pt"),
+    ],
+)
+def test_html_escaped_text_is_identified_as_written(text, lang):
+    assert detect_language(text) == lang

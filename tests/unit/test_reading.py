@@ -49,3 +49,9 @@ def test_initials_short_words_and_codes_stay_as_written():
 
 def test_the_reading_form_joins_then_lowers_a_spelled_out_shout():
     assert reading_form("N U N C A  M A I S") == "nunca  mais"
+
+
+def test_html_escaping_is_undone_before_anything_else():
+    escaped = "P&Eacute;SSIMO atendimento.<br />\n&#1055;&#1083;&#1086;&#1093;&#1086;"
+    assert reading_form(escaped) == "péssimo atendimento.\nПлохо"
+    assert reading_form("ok &lt;3") == "ok <3"

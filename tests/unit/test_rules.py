@@ -182,3 +182,10 @@ def test_a_language_the_project_does_not_read_gives_way_to_the_text():
 def test_words_of_another_meaning_do_not_make_an_item_critical(text):
     assert not has_danger_words(text)
     assert judge(text, 1, NEG).severity is not Severity.CRITICAL
+
+
+def test_topics_and_danger_words_read_html_escaped_text():
+    assert "refund" in topics_of("Quero o reembolso, o produto n&atilde;o funciona")
+    assert "delivery" in topics_of("Il pacco non &egrave; mai arrivato<br />")
+    assert has_danger_words("Vou chamar a pol&iacute;cia")
+    assert has_danger_words("".join(f"&#{ord(c)};" for c in "вызову полицию"))
