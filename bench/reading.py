@@ -10,7 +10,9 @@ Latin/Cyrillic lookalike letters in the other script ("реssimо"), or escaped 
 web pages and exports do (every non-ASCII letter an entity, "P&eacute;ssimo",
 "&#1087;&#1083;&#1086;&#1093;&#1086;", and "<br />" between sentences) — each
 with and without the reading form, printing accuracy, macro-F1 and
-negative-class F1. The time the reading form itself takes per text is printed last.
+negative-class F1. Then the emoji the vocabulary lacks (``sentiment.emoji``): each alone and
+three times, and the validation texts holding one of their stand-ins with it swapped for the
+emoji it stands in for. The time the reading form itself takes per text is printed last.
 
     .venv/bin/python bench/reading.py [--sample 1500] [--skip-full] [--only SHAPE ...]
 """
@@ -36,6 +38,7 @@ from config.settings import load_settings  # noqa: E402
 from reputation.core import scripts  # noqa: E402
 from sentiment import build_model  # noqa: E402
 from sentiment.data import Example, load_datasets, split  # noqa: E402
+from sentiment.emoji import STAND_INS  # noqa: E402
 from sentiment.metrics import by_dataset, figures  # noqa: E402
 from sentiment.reading import reading_form  # noqa: E402
 from sentiment.truncation import token_rows  # noqa: E402
@@ -73,10 +76,39 @@ def html_escaped(text: str) -> str:
     return re.sub(r"([.!?]) ", r"\1<br />\n", escaped)
 
 
-def labels(model: object, texts: Sequence[str], kinds: Sequence[str], on: bool) -> list[str]:
+def emoji_section(model: finetuned.FineTunedSentimentModel, validation: list[Example]) -> None:
+    print("\nemoji the vocabulary lacks, alone and ×3: label (negative probability)")
+    texts = [e * n for e in STAND_INS for n in (1, 3)]
+    before, after = (_scores(model, texts, ["review"] * len(texts), on) for on in (False, True))
+    for i in range(0, len(texts), 2):
+        cells = [
+            f"{b.label.value[:3]} ({b.scores['negative']:.2f}) → {a.label.value[:3]} "
+            f"({a.scores['negative']:.2f})"
+            for b, a in zip(before[i : i + 2], after[i : i + 2], strict=True)
+        ]
+        print(f"  {texts[i]} → {STAND_INS[texts[i]]}   {cells[0]:28} ×3: {cells[1]}")
+    back = {v: k for k, v in reversed(STAND_INS.items())}  # a stand-in → the first it serves
+    held = [e for e in validation if any(v in e.text for v in back)]
+    swapped = ["".join(back.get(c, c) for c in e.text) for e in held]
+    truth = [e.label for e in held]
+    kinds = [e.kind for e in held]
+    for on in (False, True):
+        f = figures(truth, labels(model, swapped, kinds, on))
+        how = "reading form" if on else "as written  "
+        print(
+            f"  {len(held)} validation texts, stand-in swapped back, {how} "
+            f"{f.accuracy:.3f} / {f.macro_f1:.3f} / {f.negative_f1:.3f}"
+        )
+
+
+def _scores(model: object, texts: Sequence[str], kinds: Sequence[str], on: bool) -> list:
     rows = token_rows if on else functools.partial(token_rows, normalized=False)
     with mock.patch.object(finetuned, "token_rows", rows):
-        return [s.label.value for s in model.score_blocking(list(texts), list(kinds))]
+        return list(model.score_blocking(list(texts), list(kinds)))
+
+
+def labels(model: object, texts: Sequence[str], kinds: Sequence[str], on: bool) -> list[str]:
+    return [s.label.value for s in _scores(model, texts, kinds, on)]
 
 
 def main() -> None:
@@ -126,6 +158,9 @@ def main() -> None:
             f = figures(truth_labels, labels(model, texts, [e.kind for e in sample], on))
             how = "reading form" if on else "as written  "
             print(f"  {name:20} {how} {f.accuracy:.3f} / {f.macro_f1:.3f} / {f.negative_f1:.3f}")
+
+    if not args.only or "emoji" in args.only:
+        emoji_section(model, validation)
 
     texts = [some_words(e.text, inside("\u200b")).upper() for e in sample] * 20
     started = time.perf_counter()

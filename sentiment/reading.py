@@ -15,6 +15,8 @@ hide.
   as the word (:func:`unspaced`); spelled out, each letter is a piece of its own and the
   word is lost to the model.
 - Shouting is read in lower case (:func:`sentiment.casing.unshout`).
+- Emoji the vocabulary lacks (🤬, 🤮, 💩, 🥳) are read as ones it has that mean the same
+  (:func:`sentiment.emoji.known_emoji`); unknown, each was one neutral piece.
 - HTML escaping left by a web page or an export ("P&eacute;ssimo", "&#1087;&#1083;&#1086;…",
   "<br />") is undone (:func:`reputation.core.text.html_as_text`): every escaped letter
   is pieces of punctuation and digits to the model.
@@ -29,6 +31,7 @@ import re
 from reputation.core.scripts import one_script
 from reputation.core.text import html_as_text, visible
 from sentiment.casing import unshout
+from sentiment.emoji import known_emoji
 
 __all__ = ["reading_form", "unspaced", "visible"]
 
@@ -47,5 +50,5 @@ def reading_form(text: str) -> str:
     """What the model reads of ``text``: HTML escaping undone
     (:func:`reputation.core.text.html_as_text`), visible characters
     (:func:`reputation.core.text.visible`), one script per word, spelled-out words joined,
-    shouting lowered."""
-    return unshout(unspaced(one_script(visible(html_as_text(text)))))
+    shouting lowered, emoji the vocabulary lacks written as ones it has."""
+    return known_emoji(unshout(unspaced(one_script(visible(html_as_text(text))))))

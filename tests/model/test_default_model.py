@@ -141,3 +141,22 @@ def test_the_shipped_kind_probe_tells_posts_from_reviews_on_validation_rows(mode
     assert len(reviews) >= 250
     assert sum(posts) / len(posts) >= 0.85
     assert sum(reviews) / len(reviews) >= 0.9
+
+
+async def test_emoji_the_vocabulary_lacks_are_read_as_their_stand_ins(model):
+    import sentencepiece as spm
+
+    from sentiment.emoji import STAND_INS
+    from sentiment.pieces import SPM_FILE
+
+    pieces = spm.SentencePieceProcessor(
+        model_file=str(ROOT / "var" / "models" / "multilingual-e5-small" / SPM_FILE)
+    )
+    for emoji, stand_in in STAND_INS.items():
+        assert pieces.unk_id() in pieces.encode(emoji), emoji  # else the entry is not needed
+        assert pieces.unk_id() not in pieces.encode(stand_in), stand_in
+    angry, sick, party, plain = await model.score(["🤬🤬🤬", "🤮", "🥳", "🥺"])
+    assert angry.label.value == "negative"
+    assert sick.label.value == "negative"
+    assert party.label.value == "positive"
+    assert plain.label.value == "neutral"  # no stand-in: still one unknown piece

@@ -55,3 +55,11 @@ def test_html_escaping_is_undone_before_anything_else():
     escaped = "P&Eacute;SSIMO atendimento.<br />\n&#1055;&#1083;&#1086;&#1093;&#1086;"
     assert reading_form(escaped) == "péssimo atendimento.\nПлохо"
     assert reading_form("ok &lt;3") == "ok <3"
+
+
+def test_emoji_the_vocabulary_lacks_are_written_as_ones_it_has():
+    from sentiment.emoji import BLOCK, STAND_INS
+
+    assert all(BLOCK.fullmatch(emoji) for emoji in STAND_INS)  # the fast check sees them all
+    assert reading_form("Chegou fria 🤮🤮, nunca mais 🤬") == "Chegou fria 😖😖, nunca mais 😡"
+    assert reading_form("🥺 🥲 👍🏻 ❤️") == "🥺 🥲 👍🏻 ❤️"  # feelings that depend on the reader
