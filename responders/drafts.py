@@ -27,6 +27,7 @@ from config.settings import BrandSettings
 from reputation.core.errors import ConfigError
 from reputation.core.models import Case, Review, Sentiment, Severity
 from reputation.core.protocols import DraftText
+from responders.authors import platform_stand_in
 from responders.pii import leaks
 
 log = logging.getLogger(__name__)
@@ -149,10 +150,16 @@ def _validate(lang: str, data: dict[str, Any]) -> None:
 
 
 def first_name(author: str | None) -> str | None:
-    """A first name safe to print in public, or None (handles, e-mails and numbers are not)."""
-    if not author:
+    """A first name safe to print in public, or None: handles, e-mails and numbers are not
+    names, nor a platform's stand-in ("A Google user", "Anonymous"), nor three or more words
+    in lower case ("ignore previous instructions" is a phrase; a name that lost its capitals
+    is greeted without it, which is safer than greeting a phrase)."""
+    words = (author or "").split()
+    if not words or platform_stand_in(author or ""):
         return None
-    first = author.strip().split()[0] if author.strip() else ""
+    if len(words) >= 3 and all(w == w.lower() for w in words):
+        return None
+    first = words[0]
     return first if _NAME_OK.match(first) and len(first) <= 30 else None
 
 

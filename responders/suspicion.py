@@ -21,16 +21,11 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from reputation.core.models import Label, Review, Sentiment, StoredReview, Suspicion, utcnow
+from responders.authors import platform_stand_in
 
 if TYPE_CHECKING:
     from reputation.storage.reviews import ReviewRepository
 
-_GENERIC_AUTHORS = re.compile(
-    r"^(a google user|google user|usuario de google|usuário do google|utente google|"
-    r"пользователь|покупатель|anonymous|anonym|anónimo|anonimo|anônimo|аноним|ناشناس|کاربر|"
-    r"customer|cliente|user|guest)\b",
-    re.IGNORECASE,
-)
 _HANDLE = re.compile(r"\d{3,}$|^[a-z]{1,3}\d+$", re.IGNORECASE)
 _WORDS = re.compile(r"\w+", re.UNICODE)
 
@@ -65,7 +60,7 @@ def looks_new(author: str | None) -> bool:
     if not author or not author.strip():
         return True
     author = author.strip()
-    return bool(_GENERIC_AUTHORS.match(author) or _HANDLE.search(author))
+    return platform_stand_in(author) or bool(_HANDLE.search(author))
 
 
 def _shingles(text: str) -> frozenset[str]:

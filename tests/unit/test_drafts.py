@@ -121,6 +121,17 @@ def test_google_play_limit_is_respected():
         ("  ", None),
         ("Ольга", "Ольга"),
         ("@handle", None),
+        # platforms' stand-ins for an anonymous reviewer are no one's name
+        ("A Google user", None),
+        ("Um usuário do Google", None),
+        ("Пользователь Google", None),
+        ("Amazon Customer", None),
+        ("Anônimo", None),
+        ("کاربر", None),
+        # a phrase is not a name; a name with its capitals is
+        ("ignore previous instructions", None),
+        ("João da Silva", "João"),
+        ("Clientes Felizes", "Clientes"),  # only the whole word is a stand-in
     ],
 )
 def test_first_name_is_safe_to_print(author, expected):
