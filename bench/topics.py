@@ -2,7 +2,8 @@
 
 Every classified text goes through ``topics_of`` and ``has_danger_words``. Measured on
 2,000 reviews from the labelled datasets (pt, es, it, fa, ru; 400 each, fixed seed) and on
-three hostile 1 MB texts (a review repeated, one letter repeated, a short word repeated),
+four hostile 1 MB texts (a review repeated, one letter repeated, a short word repeated, a
+denied danger word repeated: "não é golpe" every 12 characters),
 against a naive baseline in the same process: the same folded stems, each alternative
 carrying its own word-start test (``(?<!\\w)stem|(?<!\\w)stem|…``, the shape the matcher had
 before), which the regex engine tries at every position.
@@ -41,8 +42,8 @@ def naive_patterns() -> dict[str, re.Pattern[str]]:
 
 def naive(text: str, patterns: dict[str, re.Pattern[str]]) -> tuple[list[str], bool]:
     folded = fold(text)
-    found = [t for t, p in patterns.items() if t != topics.DANGER and p.search(folded)]
-    return found, bool(patterns[topics.DANGER].search(folded))
+    said = [t for t, p in patterns.items() if topics._mentioned(t, p, folded)]
+    return [t for t in said if t != topics.DANGER], topics.DANGER in said
 
 
 def shipped(text: str) -> tuple[list[str], bool]:
@@ -78,6 +79,7 @@ def main() -> None:
         "a review repeated": ("Produto chegou quebrado, péssimo atendimento. " * 25_000),
         "one letter repeated": "a" * 1_000_000,
         "a short word repeated": "ok " * 333_333,
+        "a denied danger word repeated": "nao e golpe " * 90_910,
     }
     cases = [(f"{len(reviews)} reviews (mean {mean:.0f} characters)", reviews)]
     cases += [(f"1 MB, {name}", [text[:1_000_000]]) for name, text in huge.items()]

@@ -62,12 +62,59 @@ def _stem_pattern(stem: str) -> str:
     return r"\s*".join(r"\s+".join(re.escape(word) for word in words) for words in parts)
 
 
+# Topics whose mention its own words can deny: "not a scam" is no fraud complaint, and
+# "no es una estafa, pero tardó un mes" no reason to call a lawyer's-desk emergency.
+DENIABLE = frozenset({"fraud", "safety", DANGER})
+# A word that denies what follows it, then at most a verb or article or two.
+_CUE = (
+    r"not|isn[\'’]?t|wasn[\'’]?t|aren[\'’]?t|weren[\'’]?t|never|without|"  # en
+    r"nao|nem|nunca|sem|nenhum|nenhuma|"  # pt (folded: não → nao)
+    r"ni|sin|ningun|ninguna|ninguno|"  # es
+    r"non|mai|senza|nessun|nessuna|nessuno|"  # it
+    r"не|ни|нет|без|никакого|никакой|никаких|"  # ru
+    r"بدون|هیچ"  # fa: without, no
+)
+_FILLER = r"is|was|a|an|any|e|foi|era|eh|houve|um|uma|es|fue|hay|hubo|un|una|uno|было|это"
+# "no" denies only before a verb ("no es una estafa", "no hay peligro", "no fraud was"): in
+# Portuguese "no" is "in the", and "vou entrar no Procon" is a claim, not a denial.
+_NO_VERB = r"no\s+(?:is|was|es|fue|era|hay|hubo)"
+_DENIED_BEFORE = re.compile(
+    rf"(?<!\w)(?:(?:{_CUE})(?:\s+(?:{_FILLER}))*|{_NO_VERB}(?:\s+(?:{_FILLER}))*)\s+$"
+)
+_DENIED_AFTER = re.compile(r"\w*\s+(?:نیست|نبود|نیستند|نبودند|نمی\s*باشد)(?!\w)")
+_SENTENCE_END = re.compile(r"[.!?\n]")
+
+
+def _denied(text: str, match: re.Match[str]) -> bool:
+    """True when the words around a mention deny it, and its sentence asks nothing (\"isn't
+    this a scam?\" and \"não é golpe isso?\" still claim one)."""
+    end = _SENTENCE_END.search(text, match.end(), match.end() + 300)
+    if end is not None and end.group() == "?":
+        return False
+    before = text[max(0, match.start() - 40) : match.start()]
+    return bool(_DENIED_BEFORE.search(before) or _DENIED_AFTER.match(text, match.end()))
+
+
+MAX_DENIED = 100  # a text denying the same thing more often than this is read as saying it
+
+
+def _mentioned(topic: str, pattern: re.Pattern[str], text: str) -> bool:
+    if topic not in DENIABLE:
+        return pattern.search(text) is not None
+    for seen, match in enumerate(pattern.finditer(text)):
+        if seen == MAX_DENIED or not _denied(text, match):
+            return True
+    return False
+
+
 def topics_of(text: str) -> list[str]:
-    """Complaint topics mentioned in ``text``, in lexicon order."""
+    """Complaint topics mentioned in ``text``, in lexicon order; a fraud or safety mention
+    its own words deny ("not a scam", "не обман", "کلاهبرداری نیست") does not count."""
     text = fold(text)
-    return [t for t, p in _patterns().items() if t != DANGER and p.search(text)]
+    return [t for t, p in _patterns().items() if t != DANGER and _mentioned(t, p, text)]
 
 
 def has_danger_words(text: str) -> bool:
-    """True when the text mentions injury, poisoning, fire, fraud, lawyers, police..."""
-    return bool(_patterns()[DANGER].search(fold(text)))
+    """True when the text mentions injury, poisoning, fire, fraud, lawyers, police... and
+    does not deny it in the same words ("no es una estafa")."""
+    return _mentioned(DANGER, _patterns()[DANGER], fold(text))

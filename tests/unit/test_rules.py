@@ -189,3 +189,40 @@ def test_topics_and_danger_words_read_html_escaped_text():
     assert "delivery" in topics_of("Il pacco non &egrave; mai arrivato<br />")
     assert has_danger_words("Vou chamar a pol&iacute;cia")
     assert has_danger_words("".join(f"&#{ord(c)};" for c in "вызову полицию"))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "It is not a scam, but the delivery took three weeks",
+        "Não é golpe, mas a entrega atrasou 3 semanas",
+        "No es una estafa, pero tardó un mes en llegar",
+        "Non è una truffa, ma è arrivato tardi",
+        "Это не мошенники, но доставка долгая",
+        "Без обмана, но медленно",
+        "کلاهبرداری نیست ولی غذا دیر رسید",
+        "No hay ningún peligro en la zona, pero el hotel es ruidoso",
+    ],
+)
+def test_a_danger_word_the_text_denies_does_not_escalate(text):
+    assert not has_danger_words(text)
+    assert not {"fraud", "safety"} & set(topics_of(text))
+    assessed = assess(text=text, rating=2, lang=None, score=None, model="t")
+    assert assessed.severity is not Severity.CRITICAL
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Isn't this a scam?",  # a question claims it
+        "Não é golpe isso?",
+        "Vou reclamar no Procon",  # Portuguese "no" is "in the"
+        "Não chamei a polícia ainda, mas vou",
+        "This is a scam, not a store",
+        "It is a scam. Not a store.",
+        "Не мошенники? А кто тогда",
+        "nao e golpe " * 150,  # more denials than MAX_DENIED: read as saying it
+    ],
+)
+def test_a_danger_word_still_counts_unless_its_own_words_deny_it(text):
+    assert has_danger_words(text)
