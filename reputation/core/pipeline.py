@@ -108,22 +108,22 @@ class Pipeline:
             if not line.strip():
                 continue
             try:
-                reviews.append(Review.model_validate(read_json(line)))
+                row = read_json(line)
             except json.JSONDecodeError as exc:
                 await self._quarantine(source, line, f"line {number}: not JSON: {exc.msg}", report)
+                continue
+            try:
+                reviews.append(Review.model_validate(row))
             except ValidationError as exc:
-                await self._quarantine(source, line, f"line {number}: {_reason(exc)}", report)
+                named = row.get("source") if isinstance(row, dict) else None  # its own, if any
+                reason = f"line {number}: {_reason(exc)}"
+                await self._quarantine(str(named or source), line, reason, report)
         await self.store_reviews(reviews, report)
 
     async def _quarantine(self, source: str, raw: str, reason: str, report: RunReport) -> None:
-        try:
-            row = read_json(raw)
-        except ValueError:
-            row = None
-        raw_source = (row.get("source") if isinstance(row, dict) else None) or source
-        await self.store.quarantine.add(str(raw_source), raw, reason)
+        await self.store.quarantine.add(source, raw, reason)
         report.quarantined += 1
-        log.warning("quarantined a %s record: %s", raw_source, reason)
+        log.warning("quarantined a %s record: %s", source, reason)
 
     async def store_reviews(self, reviews: list[Review], report: RunReport) -> IngestResult:
         result = await self.store.reviews.upsert_many(reviews)
