@@ -1,6 +1,9 @@
 """A text as the model should read it: what people type to be seen, not what they type to
 hide.
 
+- First, HTML escaping left by a web page or an export ("P&eacute;ssimo",
+  "&#1087;&#1083;&#1086;…", "<br />") is undone (:func:`reputation.core.text.html_as_text`):
+  every escaped letter is pieces of punctuation and digits to the model.
 - Invisible format characters (zero-width space and joiner, soft hyphen, word joiner,
   byte-order mark, bidirectional marks; Unicode category Cf) split a word into pieces the
   model never saw: "péss\\u200bimo". Pasted in to dodge filters or left by editors, they cut
@@ -17,9 +20,6 @@ hide.
 - Shouting is read in lower case (:func:`sentiment.casing.unshout`).
 - Emoji the vocabulary lacks (🤬, 🤮, 💩, 🥳) are read as ones it has that mean the same
   (:func:`sentiment.emoji.known_emoji`); unknown, each was one neutral piece.
-- HTML escaping left by a web page or an export ("P&eacute;ssimo", "&#1087;&#1083;&#1086;…",
-  "<br />") is undone (:func:`reputation.core.text.html_as_text`): every escaped letter
-  is pieces of punctuation and digits to the model.
 
 Figures: sentiment/MODEL_CARD.md, "Robustness".
 """

@@ -78,9 +78,7 @@ _FILLER = r"is|was|a|an|any|e|foi|era|eh|houve|um|uma|es|fue|hay|hubo|un|una|uno
 # "no" denies only before a verb ("no es una estafa", "no hay peligro", "no fraud was"): in
 # Portuguese "no" is "in the", and "vou entrar no Procon" is a claim, not a denial.
 _NO_VERB = r"no\s+(?:is|was|es|fue|era|hay|hubo)"
-_DENIED_BEFORE = re.compile(
-    rf"(?<!\w)(?:(?:{_CUE})(?:\s+(?:{_FILLER}))*|{_NO_VERB}(?:\s+(?:{_FILLER}))*)\s+$"
-)
+_DENIED_BEFORE = re.compile(rf"(?<!\w)(?:{_CUE}|{_NO_VERB})(?:\s+(?:{_FILLER}))*\s+$")
 _DENIED_AFTER = re.compile(r"\w*\s+(?:نیست|نبود|نیستند|نبودند|نمی\s*باشد)(?!\w)")
 _SENTENCE_END = re.compile(r"[.!?\n]")
 
