@@ -90,15 +90,18 @@ def emoji_section(model: finetuned.FineTunedSentimentModel, validation: list[Exa
     back = {v: k for k, v in reversed(STAND_INS.items())}  # a stand-in → the first it serves
     held = [e for e in validation if any(v in e.text for v in back)]
     swapped = ["".join(back.get(c, c) for c in e.text) for e in held]
-    truth = [e.label for e in held]
-    kinds = [e.kind for e in held]
+    name = f"{len(held)} validation texts, stand-in swapped back,"
+    both_ways(model, name, swapped, [e.kind for e in held], [e.label for e in held])
+
+
+def both_ways(
+    model: object, name: str, texts: Sequence[str], kinds: Sequence[str], truth: Sequence[str]
+) -> None:
+    """Accuracy / macro-F1 / negative F1 of ``texts`` as written, then in the reading form."""
     for on in (False, True):
-        f = figures(truth, labels(model, swapped, kinds, on))
+        f = figures(truth, labels(model, texts, kinds, on))
         how = "reading form" if on else "as written  "
-        print(
-            f"  {len(held)} validation texts, stand-in swapped back, {how} "
-            f"{f.accuracy:.3f} / {f.macro_f1:.3f} / {f.negative_f1:.3f}"
-        )
+        print(f"  {name} {how} {f.accuracy:.3f} / {f.macro_f1:.3f} / {f.negative_f1:.3f}")
 
 
 def _scores(model: object, texts: Sequence[str], kinds: Sequence[str], on: bool) -> list:
@@ -154,10 +157,7 @@ def main() -> None:
         if args.only and name not in args.only:
             continue
         texts = [shape(e.text) for e in sample]
-        for on in (False, True):
-            f = figures(truth_labels, labels(model, texts, [e.kind for e in sample], on))
-            how = "reading form" if on else "as written  "
-            print(f"  {name:20} {how} {f.accuracy:.3f} / {f.macro_f1:.3f} / {f.negative_f1:.3f}")
+        both_ways(model, f"{name:20}", texts, [e.kind for e in sample], truth_labels)
 
     if not args.only or "emoji" in args.only:
         emoji_section(model, validation)
