@@ -154,10 +154,10 @@ def first_name(author: str | None) -> str | None:
     names, nor a platform's stand-in ("A Google user", "Anonymous"), nor three or more words
     in lower case ("ignore previous instructions" is a phrase; a name that lost its capitals
     is greeted without it, which is safer than greeting a phrase)."""
-    words = (author or "").split()
-    if not words or platform_stand_in(author or ""):
+    if not author or platform_stand_in(author):
         return None
-    if len(words) >= 3 and all(w == w.lower() for w in words):
+    words = author.split()
+    if not words or (len(words) >= 3 and all(w == w.lower() for w in words)):
         return None
     first = words[0]
     return first if _NAME_OK.match(first) and len(first) <= 30 else None
