@@ -22,7 +22,7 @@ from pydantic import ValidationError
 from config.settings import Settings
 from reputation.core.errors import ConfigError, ReputationError
 from reputation.core.models import Case, Review, Sentiment, utcnow
-from reputation.core.text import as_number, lang_code, read_json
+from reputation.core.text import as_number, half_up, lang_code, read_json
 from reputation.storage.cases import new_case_ref
 from responders.drafts import TemplateDrafter, first_name, needs_approval, wants_reply, wording
 from responders.suspicion import Observed, detect_batch
@@ -56,8 +56,9 @@ def _reason(exc: ValidationError) -> str:
 
 def _lenient(fields: dict[str, Any]) -> dict[str, Any]:
     """What exports commonly send, read as a parsed review would have it: a regional tag
-    (``pt-BR`` → ``pt``), a fractional or quoted rating (rounded, as ``classify`` does), a
-    numeric id. Anything else still meets the review model's own checks."""
+    (``pt-BR`` → ``pt``), a fractional or quoted rating (a half rounded up, as ``classify``
+    and the collectors do), a numeric id. Anything else still meets the review model's own
+    checks."""
     fields.setdefault("created_at", utcnow())  # a draft does not depend on it
     if fields.get("text") is None:
         fields["text"] = ""
@@ -65,7 +66,7 @@ def _lenient(fields: dict[str, Any]) -> dict[str, Any]:
         fields["lang"] = lang_code(fields["lang"])
     rating = as_number(fields.get("rating"))
     if rating is not None:
-        fields["rating"] = round(rating)
+        fields["rating"] = half_up(rating)
     ident = fields.get("external_id")
     if isinstance(ident, int) and not isinstance(ident, bool):
         fields["external_id"] = str(ident)

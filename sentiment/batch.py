@@ -12,7 +12,7 @@ from typing import Any, TextIO
 from config.settings import Settings
 from reputation.core.models import review_text
 from reputation.core.protocols import SentimentModel
-from reputation.core.text import as_number, read_json
+from reputation.core.text import as_number, half_up, read_json
 from sentiment.data import Example, given_kind, read_jsonl
 from sentiment.metrics import Figures, by_dataset
 from sentiment.rules import assess
@@ -95,7 +95,7 @@ async def classify_lines(
             rating = as_number(row.get("rating"))
             result = assess(
                 text=review_text(row.get("title") or None, row.get("text") or ""),
-                rating=round(rating) if rating is not None else None,
+                rating=half_up(rating) if rating is not None else None,
                 lang=row.get("lang") or None,
                 score=scores.get(i),
                 model=model.name,

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import math
 from typing import Any
+
+from reputation.core.text import half_up
 
 
 def number(value: Any) -> float | None:
@@ -31,7 +32,7 @@ def scale_rating(value: Any, *, best: Any = 5, worst: Any = 1) -> int | None:
     if not low <= rating <= high:
         raise ValueError(f"rating {rating} is outside {low}..{high}")
     stars = 1 + (rating - low) * 4 / (high - low)
-    return min(5, max(1, math.floor(stars + 0.5)))
+    return min(5, max(1, half_up(stars)))
 
 
 def stars(value: Any) -> int:

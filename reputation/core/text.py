@@ -158,3 +158,10 @@ def as_number(value: object) -> float | None:
     if isinstance(value, int | float) and math.isfinite(value):
         return float(value)
     return None
+
+
+def half_up(stars: float) -> int:
+    """A fractional star rating as whole stars, a half rounded up (2.5 → 3, 4.5 → 5), the same
+    way every collector reads one. Python's ``round`` rounds a half to even, which would read
+    2.5 as a two-star (negative) rating but 3.5 as four stars."""
+    return math.floor(stars + 0.5)

@@ -123,3 +123,11 @@ async def test_hostile_lines_get_an_error_each_and_the_rest_are_classified():
     assert out[1]["error"].startswith("line 2: not JSON: Exceeds the limit")
     assert [o.get("id") for o in out] == [None, None, "bom", "after"]
     assert out[3]["sentiment"]["lang"] == "ru"
+
+
+async def test_a_half_star_rounds_up_as_the_collectors_read_it():
+    # Rounding a half to even made 2.5 stars a two-star (flagged) rating but 3.5 four stars.
+    lines = [json.dumps({"text": "", "rating": r}) for r in (1.5, 2.5, 3.5, 4.5)]
+    out, _, _ = await run(lines)
+    assert [o["sentiment"]["label"] for o in out] == ["negative", "neutral", "positive", "positive"]
+    assert [o["sentiment"]["flag"] for o in out] == [True, False, False, False]

@@ -3,7 +3,15 @@ import json
 import pytest
 
 from reputation.core.models import Review
-from reputation.core.text import as_number, clean_json, clean_text, fold, html_as_text, read_json
+from reputation.core.text import (
+    as_number,
+    clean_json,
+    clean_text,
+    fold,
+    half_up,
+    html_as_text,
+    read_json,
+)
 
 
 def test_lone_surrogates_and_control_characters_become_the_replacement_character():
@@ -49,6 +57,10 @@ def test_a_number_may_come_quoted():
     assert as_number("2") == 2.0
     for bad in ("four", "", True, None, [1], float("nan"), "inf", {"v": 1}):
         assert as_number(bad) is None, bad
+
+
+def test_half_stars_round_up_the_same_way_at_every_step():
+    assert [half_up(v) for v in (1.4, 1.5, 2.5, 3.5, 4.5, 4.49)] == [1, 2, 3, 4, 5, 4]
 
 
 HOSTILE_JSON = [
