@@ -69,7 +69,7 @@ def classify(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def evaluate(settings: Settings, args: argparse.Namespace) -> int:
-    from sentiment.batch import evaluate_files
+    from sentiment.batch import evaluate_examples, read_labelled
     from sentiment.metrics import table
 
     files = [Path(f) for f in args.files]
@@ -86,11 +86,12 @@ def evaluate(settings: Settings, args: argparse.Namespace) -> int:
         extra = split(load_datasets(datasets))[1]
     if not files and not extra:
         raise ConfigError("give labelled JSON-lines files, or --validation")
+    examples = read_labelled(files) + extra  # a bad line fails now, before the model loads
 
     async def run() -> dict[str, object]:
         model = await _with_model(settings)
         try:
-            results = await evaluate_files(model, files, extra=extra)
+            results = await evaluate_examples(model, examples)
         finally:
             await model.aclose()
         return {"model": model.name, "datasets": results}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -114,15 +114,11 @@ async def classify_lines(
     return done, errors
 
 
-async def evaluate_files(
-    model: SentimentModel,
-    files: Iterable[Path],
-    *,
-    extra: Iterable[Example] = (),
-    progress: TextIO = sys.stderr,
+async def evaluate_examples(
+    model: SentimentModel, examples: Sequence[Example], *, progress: TextIO = sys.stderr
 ) -> dict[str, Figures]:
-    """Per-dataset figures for labelled JSON-lines files (``text``, ``label``, ``dataset``)."""
-    examples = [ex for path in files for ex in read_jsonl(path, lang="und")] + list(extra)
+    """Per-dataset figures for labelled examples (read them first with :func:`read_labelled`:
+    a bad file then fails before the model loads)."""
     examples = [ex for ex in examples if ex.text.strip()]
     progress.write(f"· scoring {len(examples)} labelled texts\n")
     predictions: list[str] = []
@@ -134,3 +130,9 @@ async def evaluate_files(
         rate = len(predictions) / max(1e-6, time.monotonic() - started)
         progress.write(f"· {len(predictions)}/{len(examples)} ({rate:.0f}/s)\n")
     return by_dataset([e.dataset for e in examples], [e.label for e in examples], predictions)
+
+
+def read_labelled(files: Iterable[Path]) -> list[Example]:
+    """Every example of labelled JSON-lines files (``text``, ``label``, ``dataset``); the
+    first bad line fails with its file and line number."""
+    return [ex for path in files for ex in read_jsonl(path, lang="und")]

@@ -75,3 +75,19 @@ def test_refit_offsets_of_a_missing_file_is_a_clear_error(clean_env, tmp_path, c
         err.strip() == f"reputation: configuration error: --refit-offsets: no such file: {missing}"
     )
     assert not out.exists()
+
+
+def test_eval_names_a_bad_line_before_loading_the_model(clean_env, tmp_path, capsys):
+    # A plugin backend that fails the test if it is ever built: the file is read first.
+    clean_env.setenv("REPUTATION_SENTIMENT__BACKEND", "tests.unit.test_cli:no_model")
+    path = tmp_path / "gold.jsonl"
+    rows = ['{"text": "ótimo", "label": "positive"}', '{"text": "ruim", "label": "NEG"}']
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    assert main(["eval", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert f"{path}:2: not a labelled example: label 'NEG'" in err
+    assert "Traceback" not in err
+
+
+def no_model(settings, progress):
+    raise AssertionError("the model was loaded before the labelled file was read")
