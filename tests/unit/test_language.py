@@ -169,3 +169,40 @@ def test_a_huge_text_is_identified_from_its_beginning():
 )
 def test_html_escaped_text_is_identified_as_written(text, lang):
     assert detect_language(text) == lang
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("Жахливий сервіс, більше не замовлю", "uk"),
+        # No letter Russian lacks; the words say Ukrainian.
+        ("Доставка ok, але товар зламаний", "uk"),
+        ("Це жахливо, вже тиждень чекаю", "uk"),
+        # A Russian review quoting a Ukrainian title stays Russian: letters are counted.
+        ("Мне не понравилось. В отличие от «Доки світло не згасне», эта книга скучная", "ru"),
+        ("Вельмі дрэнна, не раю", "be"),  # і beside э, and no и
+        ("Дастаўка вельмі павольная", "be"),
+        ("Книга на белорусском языке, «Сэрца на далоні», ўзровень высокий", "ru"),
+        ("Врло лоше, не препоручујем", "sr"),  # letters of another Cyrillic alphabet
+        ("Бұл өнім өте нашар, ақшамды қайтарыңыз", "kk"),
+        ("Очень плохо, не рекомендую", "ru"),
+        ("Ужасно", "ru"),
+    ],
+)
+def test_cyrillic_languages_are_told_apart(text, lang):
+    assert detect_language(text) == lang
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("商品が壊れていた", "ja"),
+        ("商品坏了，很失望", "zh"),
+        ("제품이 고장났어요", "ko"),
+        ("המשלוח הגיע שבור", "he"),
+        ("Πολύ κακό προϊόν", "el"),
+        ("สินค้าเสียหาย", "th"),
+    ],
+)
+def test_other_scripts_are_named_when_fasttext_is_sure(text, lang):
+    assert detect_language(text) == lang
