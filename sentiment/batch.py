@@ -42,7 +42,7 @@ def _parse(line: str, number: int) -> tuple[dict[str, Any] | None, str | None]:
     text = row.get("text")
     if text is not None and not isinstance(text, str):
         return row, f"line {number}: text must be a string"
-    if text is None and row.get("rating") is None:
+    if text is None and row.get("rating") is None and not row.get("title"):
         return row, f"line {number}: no text and no rating"
     rating = row.get("rating")
     value = as_number(rating)
@@ -75,17 +75,18 @@ async def classify_lines(
                 parsed.append((None, f"line {number}: empty line"))
             else:
                 parsed.append(_parse(line, number))
-        texts = [
-            (i, review_text(row.get("title") or None, row.get("text") or ""), given_kind(row), row)
-            for i, (row, err) in enumerate(parsed)
-            if err is None and row is not None and (row.get("text") or "").strip()
-        ]
+        valid = {i: row for i, (row, err) in enumerate(parsed) if err is None and row is not None}
+        # A review is its title and text; a title alone is a review too ("Never again").
+        whole = {
+            i: review_text(r.get("title") or None, r.get("text") or "") for i, r in valid.items()
+        }
+        read = [i for i, text in whole.items() if text.strip()]
         scored = await model.score(
-            [t for _, t, _, _ in texts],
-            [k for _, _, k, _ in texts],
-            [row.get("lang") or None for _, _, _, row in texts],
+            [whole[i] for i in read],
+            [given_kind(valid[i]) for i in read],
+            [valid[i].get("lang") or None for i in read],
         )
-        scores = dict(zip([i for i, _, _, _ in texts], scored, strict=True))
+        scores = dict(zip(read, scored, strict=True))
         for i, (row, err) in enumerate(parsed):
             if err is not None:
                 errors += 1
@@ -94,7 +95,7 @@ async def classify_lines(
             assert row is not None  # noqa: S101 - no error means a parsed object
             rating = as_number(row.get("rating"))
             result = assess(
-                text=review_text(row.get("title") or None, row.get("text") or ""),
+                text=whole[i],
                 rating=half_up(rating) if rating is not None else None,
                 lang=row.get("lang") or None,
                 score=scores.get(i),

@@ -131,3 +131,17 @@ async def test_a_half_star_rounds_up_as_the_collectors_read_it():
     out, _, _ = await run(lines)
     assert [o["sentiment"]["label"] for o in out] == ["negative", "neutral", "positive", "positive"]
     assert [o["sentiment"]["flag"] for o in out] == [True, False, False, False]
+
+
+async def test_a_review_with_only_a_title_is_read():
+    lines = [
+        json.dumps({"id": "t", "title": "Очень плохое качество, верните деньги", "text": ""}),
+        json.dumps({"id": "u", "title": "Очень плохое качество, верните деньги"}),
+    ]
+    out, (done, errors), model = await run(lines)
+    assert (done, errors) == (2, 0)
+    assert model.calls == [["Очень плохое качество, верните деньги\n"] * 2]  # as review_text
+    for row in out:
+        assert row["sentiment"]["flag"]
+        assert row["sentiment"]["lang"] == "ru"
+        assert "refund" in row["sentiment"]["topics"]
