@@ -6,9 +6,10 @@ reads it and with the reading form switched off, and prints macro-F1 per dataset
 fixed sample of pt/es/it/ru/fa validation rows made hostile — wholly upper-cased, 30% of the
 words upper-cased, a zero-width space, soft hyphen, right-to-left mark or tatweel inside 30%
 of the words, 30% of the words spelled out letter by letter ("p é s s i m o") or with their
-Latin/Cyrillic lookalike letters in the other script ("реssimо"), or escaped for HTML as old
+Latin/Cyrillic lookalike letters in the other script ("реssimо"), escaped for HTML as old
 web pages and exports do (every non-ASCII letter an entity, "P&eacute;ssimo",
-"&#1087;&#1083;&#1086;&#1093;&#1086;", and "<br />" between sentences) — each
+"&#1087;&#1083;&#1086;&#1093;&#1086;", and "<br />" between sentences), or with 3–6
+combining marks stacked on each letter of 30% of the words ("zalgo") — each
 with and without the reading form, printing accuracy, macro-F1 and
 negative-class F1. Then the emoji the vocabulary lacks (``sentiment.emoji``): each alone and
 three times, and the validation texts holding one of their stand-ins with it swapped for the
@@ -62,6 +63,14 @@ def other_script(word: str) -> str:
     """``word`` with its Latin/Cyrillic lookalike letters in the other script: "реssimо"."""
     cyrillic = scripts._ANY_CYRILLIC.search(word)
     return word.translate(scripts._TO_LATIN if cyrillic else scripts._TO_CYRILLIC)
+
+
+def zalgo(word: str) -> str:
+    """``word`` with three to six combining marks stacked on each letter, as zalgo text
+    generators write it: "p̖̤͓é̖̤͓s̖̤͓s̖̤͓i̖̤͓m̖̤͓o̖̤͓"."""
+    rng = random.Random(word)
+    marks = [chr(c) for c in range(0x300, 0x370)]
+    return "".join(c + "".join(rng.choices(marks, k=rng.randint(3, 6))) for c in word)
 
 
 def html_escaped(text: str) -> str:
@@ -152,6 +161,7 @@ def main() -> None:
         ("spelled out", lambda t: some_words(t, " ".join)),
         ("lookalike letters", lambda t: some_words(t, other_script)),
         ("HTML entities", html_escaped),
+        ("zalgo", lambda t: some_words(t, zalgo)),
     ]
     for name, shape in shapes:
         if args.only and name not in args.only:

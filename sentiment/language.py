@@ -24,7 +24,7 @@ from functools import cache
 from typing import Any
 
 from reputation.core.scripts import one_script
-from reputation.core.text import clean_text, html_as_text, lang_code, visible
+from reputation.core.text import clean_text, html_as_text, lang_code, unstacked, visible
 from sentiment.casing import unshout
 
 SUPPORTED = ("pt", "fa", "it", "es", "ru", "en")
@@ -106,10 +106,10 @@ def plain(text: str) -> str:
     """The words of a post as language ID should see them: no URLs, @handles, "RT" or
     #hashtags (tags like #MasterChefBR are names, whatever the post's language), letters
     repeated for emphasis cut to two ("muuuuy", "kkkkk"), read as the model reads it
-    (:func:`sentiment.reading.reading_form`: invisible characters and tatweel dropped, one
-    script per word, shouting lower-cased). A post that is nothing but hashtags keeps their
-    words."""
-    text = _HANDLE.sub(" ", _URL.sub(" ", one_script(visible(html_as_text(text)))))
+    (:func:`sentiment.reading.reading_form`: invisible characters, tatweel and stacks of
+    combining marks dropped, one script per word, shouting lower-cased). A post that is
+    nothing but hashtags keeps their words."""
+    text = _HANDLE.sub(" ", _URL.sub(" ", one_script(unstacked(visible(html_as_text(text))))))
     words = _HASHTAG.sub(" ", text)
     if len(_letters(words)) < 2:
         words = text.replace("#", " ")

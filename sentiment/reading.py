@@ -12,6 +12,8 @@ hide.
   They are dropped — except the zero-width non-joiner between two Arabic-script letters,
   which is how Persian spells compounds (می‌خواهم). Tatweel (ـ), a purely visual stretch of
   Arabic-script letters, is dropped too.
+- Stacks of combining marks ("zalgo" text: "P̖̤͓é̖̤͓s̖̤͓s̖̤͓i̖̤͓m̖̤͓o̖̤͓") are dropped
+  (:func:`reputation.core.text.unstacked`): each mark is a piece of its own to the model.
 - A word that mixes Latin and Cyrillic lookalike letters ("Сбеpбaнк", typed to stay out of
   searches) is written in one script (:func:`reputation.core.scripts.one_script`).
 - A word spelled out letter by letter for emphasis ("P É S S I M O", "B A S T A") is read
@@ -29,7 +31,7 @@ from __future__ import annotations
 import re
 
 from reputation.core.scripts import one_script
-from reputation.core.text import html_as_text, visible
+from reputation.core.text import html_as_text, unstacked, visible
 from sentiment.casing import unshout
 from sentiment.emoji import known_emoji
 
@@ -49,6 +51,7 @@ def unspaced(text: str) -> str:
 def reading_form(text: str) -> str:
     """What the model reads of ``text``: HTML escaping undone
     (:func:`reputation.core.text.html_as_text`), visible characters
-    (:func:`reputation.core.text.visible`), one script per word, spelled-out words joined,
-    shouting lowered, emoji the vocabulary lacks written as ones it has."""
-    return known_emoji(unshout(unspaced(one_script(visible(html_as_text(text))))))
+    (:func:`reputation.core.text.visible`) without stacked marks, one script per word,
+    spelled-out words joined, shouting lowered, emoji the vocabulary lacks written as ones it
+    has."""
+    return known_emoji(unshout(unspaced(one_script(unstacked(visible(html_as_text(text)))))))

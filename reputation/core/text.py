@@ -53,6 +53,20 @@ def visible(text: str) -> str:
     return _STRAY_ZWNJ.sub("", text) if ZWNJ in text else text
 
 
+# The generic combining diacritics (accents for any script), as "zalgo" text stacks them:
+# "Ṕ̖̤͓é̖̤͓́ś̖̤͓ś̖̤͓í̖̤͓ḿ̖̤͓ó̖̤͓". No language puts more than two on one letter (Vietnamese
+# ệ: dot below and circumflex); script-specific marks (Arabic, Hebrew, Thai, Indic) are
+# other blocks and never touched.
+_STACKED = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]{3,}")
+
+
+def unstacked(text: str) -> str:
+    """``text`` without stacks of three or more generic combining marks on one letter (zalgo
+    text, typed to dodge filters or to shout). A precomposed letter (é) keeps its accent; a
+    decomposed one loses it with the stack, and is still the word to the model."""
+    return _STACKED.sub("", text) if _STACKED.search(text) else text
+
+
 @cache
 def _fold_table() -> dict[int, str | None]:
     # Persian typed on Arabic keyboards; ZWNJ joins the parts of a Persian compound, which

@@ -206,3 +206,11 @@ def test_cyrillic_languages_are_told_apart(text, lang):
 )
 def test_other_scripts_are_named_when_fasttext_is_sure(text, lang):
     assert detect_language(text) == lang
+
+
+def test_zalgo_text_is_identified_as_its_letters():
+    stacked = "".join(
+        c + "\u0316\u0324\u0353\u0301" if c.isalpha() else c
+        for c in "O produto chegou quebrado e ninguém responde"
+    )
+    assert detect_language(stacked) == "pt"

@@ -63,3 +63,18 @@ def test_emoji_the_vocabulary_lacks_are_written_as_ones_it_has():
     assert all(BLOCK.fullmatch(emoji) for emoji in STAND_INS)  # the fast check sees them all
     assert reading_form("Chegou fria 🤮🤮, nunca mais 🤬") == "Chegou fria 😖😖, nunca mais 😡"
     assert reading_form("🥺 🥲 👍🏻 ❤️") == "🥺 🥲 👍🏻 ❤️"  # feelings that depend on the reader
+
+
+def _zalgo(text: str, marks: str = "\u0316\u0324\u0353\u0301") -> str:
+    return "".join(c + marks if c.isalpha() else c for c in text)
+
+
+def test_stacks_of_combining_marks_are_dropped_and_real_accents_kept():
+    assert reading_form(_zalgo("Péssimo atendimento")) == "Péssimo atendimento"
+    assert reading_form(_zalgo("Очень плохо")) == "Очень плохо"
+    # Two marks on a letter are writing, not a stack: Vietnamese ệ, decomposed.
+    vietnamese = unicodedata.normalize("NFD", "Việt Nam, không tốt")
+    assert reading_form(vietnamese) == vietnamese
+    # Marks of a script's own (Arabic vowel signs, Hebrew points) are never counted.
+    for text in ("مُحَمَّدٌ", "שָׁלוֹם"):
+        assert reading_form(text) == text
