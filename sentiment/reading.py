@@ -21,7 +21,8 @@ hide.
   word is lost to the model.
 - Shouting is read in lower case (:func:`sentiment.casing.unshout`).
 - Emoji the vocabulary lacks (🤬, 🤮, 💩, 🥳) are read as ones it has that mean the same
-  (:func:`sentiment.emoji.known_emoji`); unknown, each was one neutral piece.
+  (:func:`sentiment.emoji.known_emoji`); unknown, each was one neutral piece. A run of one
+  emoji is read as ten at most: 255 "😡" read positive.
 
 Figures: sentiment/MODEL_CARD.md, "Robustness".
 """

@@ -160,3 +160,11 @@ async def test_emoji_the_vocabulary_lacks_are_read_as_their_stand_ins(model):
     assert sick.label.value == "negative"
     assert party.label.value == "positive"
     assert plain.label.value == "neutral"  # no stand-in: still one unknown piece
+
+
+async def test_a_comment_filled_with_one_emoji_reads_as_that_emoji(model):
+    # 255 "😡" (a comment filled to the limit) read positive before runs were capped.
+    angry, crying, hearts = await model.score(["😡" * 255, "😭" * 255, "❤️" * 255])
+    assert angry.label.value == "negative"
+    assert crying.label.value == "negative"
+    assert hearts.label.value == "positive"

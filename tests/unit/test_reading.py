@@ -78,3 +78,14 @@ def test_stacks_of_combining_marks_are_dropped_and_real_accents_kept():
     # Marks of a script's own (Arabic vowel signs, Hebrew points) are never counted.
     for text in ("مُحَمَّدٌ", "שָׁלוֹם"):
         assert reading_form(text) == text
+
+
+def test_a_run_of_one_emoji_is_read_as_ten_at_most():
+    from sentiment.emoji import MAX_RUN
+
+    assert reading_form("😡" * 255) == "😡" * MAX_RUN
+    assert reading_form("Péssimo " + "🤬" * 40) == "Péssimo " + "😡" * MAX_RUN  # stand-in first
+    assert reading_form("❤️" * 30) == "❤️" * MAX_RUN  # with its variation selector
+    assert reading_form("👍🏽" * 11) == "👍🏽" * MAX_RUN  # with its skin tone
+    assert reading_form("😡" * MAX_RUN) == "😡" * MAX_RUN
+    assert reading_form("😡😭" * 20) == "😡😭" * 20  # not one emoji
