@@ -93,6 +93,14 @@ def test_short_stems_do_not_match_inside_other_words():
         "پیک من رو تهدید کرد",
         "Fui vítima de assédio por parte do gerente",
         "Discriminazione bella e buona: a noi stranieri nessun tavolo",
+        # Every person of the poisoning verb, not only the noun and participle.
+        "Mi hija se intoxicó y vomitó toda la noche",
+        "Me intoxiqué con la cena",
+        "O lanche me intoxicou",
+        "Mi sono intossicato con il sushi",
+        # Russian slang for a scam.
+        "Лохотрон полный, деньги не вернули",
+        "Кидалово, а не магазин",
     ],
 )
 def test_danger_words_make_negative_items_critical(text):
