@@ -25,7 +25,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from reputation.core.text import fold  # noqa: E402
 from sentiment import topics  # noqa: E402
 
 
@@ -41,8 +40,8 @@ def naive_patterns() -> dict[str, re.Pattern[str]]:
 
 
 def naive(text: str, patterns: dict[str, re.Pattern[str]]) -> tuple[list[str], bool]:
-    folded = fold(text)
-    said = [t for t, p in patterns.items() if topics._mentioned(t, p, folded)]
+    forms = topics._forms(text)  # the folded text, and with stretched letters cut
+    said = [t for t, p in patterns.items() if any(topics._mentioned(t, p, f) for f in forms)]
     return [t for t in said if t != topics.DANGER], topics.DANGER in said
 
 

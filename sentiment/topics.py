@@ -2,7 +2,8 @@
 
 Stems and texts are compared in their folded form (:func:`reputation.core.text.fold`): a
 text typed without accents ("nao chegou", "atencion al cliente"), in full-width letters or
-with zero-width characters inside words matches the stems written properly. A ZWNJ inside a
+with zero-width characters inside words matches the stems written properly, and so does a
+word with letters stretched for emphasis ("reembooolso", "poliiicia"). A ZWNJ inside a
 Persian stem may be written as a ZWNJ, a space or nothing.
 """
 
@@ -105,14 +106,32 @@ def _mentioned(topic: str, pattern: re.Pattern[str], text: str) -> bool:
     return False
 
 
+_STRETCHED = re.compile(r"([^\W\d_])\1{2,}")
+
+
+def _forms(text: str) -> list[str]:
+    """``text`` folded, and, when letters are stretched for emphasis ("reembooolso",
+    "poliiicia"), also with each stretch cut to one letter and to two: a stem with a double
+    letter ("reembols") is met by one of them."""
+    text = fold(text)
+    if _STRETCHED.search(text) is None:
+        return [text]
+    return [text, _STRETCHED.sub(r"\1", text), _STRETCHED.sub(r"\1\1", text)]
+
+
 def topics_of(text: str) -> list[str]:
     """Complaint topics mentioned in ``text``, in lexicon order; a fraud or safety mention
     its own words deny ("not a scam", "не обман", "کلاهبرداری نیست") does not count."""
-    text = fold(text)
-    return [t for t, p in _patterns().items() if t != DANGER and _mentioned(t, p, text)]
+    forms = _forms(text)
+    return [
+        topic
+        for topic, pattern in _patterns().items()
+        if topic != DANGER and any(_mentioned(topic, pattern, form) for form in forms)
+    ]
 
 
 def has_danger_words(text: str) -> bool:
     """True when the text mentions injury, poisoning, fire, fraud, lawyers, police... and
     does not deny it in the same words ("no es una estafa")."""
-    return _mentioned(DANGER, _patterns()[DANGER], fold(text))
+    pattern = _patterns()[DANGER]
+    return any(_mentioned(DANGER, pattern, form) for form in _forms(text))

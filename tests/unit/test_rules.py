@@ -145,6 +145,11 @@ def test_persian_with_arabic_letters_still_matches():
         # Bidirectional marks and other format characters, as pasted from RTL editors.
         ("Quero meu reem\u200fbolso", "refund"),
         ("پشتیبانی\u200e جواب\u2066 نمی‌دهد", "support"),
+        # Letters stretched for emphasis, inside a stem and inside its double letter.
+        ("Quero meu reembooolso!!!", "refund"),
+        ("Quero meu reeeeembolso", "refund"),
+        ("ESTAAAAFA total", "fraud"),
+        ("پشتیییییبانی جواب نمی‌دهد", "support"),
         # ё written as е (the stem is "пришёл"), and е written as ё.
         ("Заказ так и не пришел", "delivery"),
         ("Ужасное качёство", "quality"),
