@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 import json
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import TextIO, cast
 
@@ -83,7 +84,9 @@ def evaluate(settings: Settings, args: argparse.Namespace) -> int:
         datasets = settings.sentiment.datasets_dir
         if not datasets.is_dir():
             raise ConfigError(f"sentiment.datasets_dir: {datasets} is not a directory")
-        extra = split(load_datasets(datasets))[1]
+        # Scored as untagged text (the language identifier picks the calibration), as the
+        # model card's validation table is measured; a file's rows may name their ``lang``.
+        extra = [replace(ex, lang="und") for ex in split(load_datasets(datasets))[1]]
     if not files and not extra:
         raise ConfigError("give labelled JSON-lines files, or --validation")
     examples = read_labelled(files) + extra  # a bad line fails now, before the model loads

@@ -119,14 +119,18 @@ async def evaluate_examples(
     model: SentimentModel, examples: Sequence[Example], *, progress: TextIO = sys.stderr
 ) -> dict[str, Figures]:
     """Per-dataset figures for labelled examples (read them first with :func:`read_labelled`:
-    a bad file then fails before the model loads)."""
+    a bad file then fails before the model loads). An example's ``lang`` and ``kind`` reach
+    the model as ``classify``'s keys do."""
     examples = [ex for ex in examples if ex.text.strip()]
     progress.write(f"· scoring {len(examples)} labelled texts\n")
     predictions: list[str] = []
     started = time.monotonic()
     for start in range(0, len(examples), 1024):
         batch = examples[start : start + 1024]
-        scored = await model.score([e.text for e in batch], [e.kind for e in batch])
+        # A row's own ``lang`` selects the calibration, as in ``classify``; "und" (none
+        # given) leaves it to the language identifier.
+        langs = [None if e.lang == "und" else e.lang for e in batch]
+        scored = await model.score([e.text for e in batch], [e.kind for e in batch], langs)
         predictions += [s.label.value for s in scored]
         rate = len(predictions) / max(1e-6, time.monotonic() - started)
         progress.write(f"· {len(predictions)}/{len(examples)} ({rate:.0f}/s)\n")

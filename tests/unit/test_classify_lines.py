@@ -145,3 +145,21 @@ async def test_a_review_with_only_a_title_is_read():
         assert row["sentiment"]["flag"]
         assert row["sentiment"]["lang"] == "ru"
         assert "refund" in row["sentiment"]["topics"]
+
+
+async def test_eval_rows_pass_their_own_lang_and_kind_as_classify_lines_do(tmp_path):
+    import io as _io
+
+    from sentiment.batch import evaluate_examples, read_labelled
+
+    path = tmp_path / "gold.jsonl"
+    rows = [
+        {"text": "Produto ótimo", "label": "positive", "lang": "pt-BR", "kind": "mention"},
+        {"text": "Очень плохо", "label": "negative", "dataset": "d"},
+    ]
+    path.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
+    model = FakeSentimentModel()
+    figures = await evaluate_examples(model, read_labelled([path]), progress=_io.StringIO())
+    assert model.langs == [["pt-BR", None]]  # no lang: the identifier decides
+    assert model.kinds == [["mention", None]]  # no kind, no domain: the model reads it
+    assert {name: f.n for name, f in figures.items()} == {"gold": 1, "d": 1}
