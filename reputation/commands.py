@@ -6,6 +6,8 @@ import argparse
 import asyncio
 import contextlib
 import json
+import math
+import os
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -128,8 +130,10 @@ def train(settings: Settings, args: argparse.Namespace) -> int:
     datasets = Path(args.datasets) if args.datasets else settings.sentiment.datasets_dir
     if not datasets.is_dir():
         raise ConfigError(f"sentiment.datasets_dir: {datasets} is not a directory")
+    _check_out(Path(args.out))
     if args.refit_offsets:
         return _refit(settings, Path(args.refit_offsets), Path(args.out), datasets)
+    _check_training_options(args)
     extra: list[Example] = []
     if not args.no_overrides:
         extra = asyncio.run(_overrides(settings))
@@ -162,6 +166,40 @@ def train(settings: Settings, args: argparse.Namespace) -> int:
     fit_probe(Path(args.out), str(base), datasets, progress=_say)
     _say(f"use it with: REPUTATION_SENTIMENT__WEIGHTS={args.out}")
     return 0
+
+
+def _check_out(out: Path) -> None:
+    """Training takes hours: a file it could not write fails now, not at the end."""
+    if out.is_dir():
+        raise ConfigError(f"--out: {out} is a directory; name the weights file to write")
+    parent = out.parent
+    if not parent.is_dir():
+        raise ConfigError(f"--out: no such directory: {parent}")
+    if not os.access(parent, os.W_OK) or (out.exists() and not os.access(out, os.W_OK)):
+        raise ConfigError(f"--out: {out} is not writable")
+
+
+def _check_training_options(args: argparse.Namespace) -> None:
+    """Each training option in its range, named as the command line names it."""
+    above_zero = {"--epochs": args.epochs, "--lr": args.lr, "--lr-head": args.lr_head}
+    for flag, value in above_zero.items():
+        if not (math.isfinite(value) and value > 0):
+            raise ConfigError(f"{flag} must be a number above 0, not {value}")
+    if not 0 < args.lr_decay <= 1:
+        raise ConfigError(f"--lr-decay must be above 0 and at most 1, not {args.lr_decay}")
+    at_least = {
+        "--layers": (args.layers, 0),
+        "--cap": (args.cap, 1),
+        "--weight-min": (args.weight_min, 1),
+        "--max-length": (args.max_length, 16),
+        "--calibration-min": (args.calibration_min, 1),
+        "--limit": (args.limit, 0),
+    }
+    for flag, (value, low) in at_least.items():
+        if value < low:
+            raise ConfigError(f"{flag} must be at least {low}, not {value}")
+    if args.init and not Path(args.init).is_file():
+        raise ConfigError(f"--init: no such file: {args.init}")
 
 
 def _refit(settings: Settings, weights: Path, out: Path, datasets: Path) -> int:

@@ -31,7 +31,7 @@ from typing import Any
 
 import numpy as np
 
-from reputation.core.errors import ModelError
+from reputation.core.errors import ConfigError, ModelError
 from sentiment.calibration import figures_with, fit_on
 from sentiment.data import LABELS, Example, Splits, cap, carve, load_datasets
 from sentiment.delta import FORMAT_INT8, HEAD_PREFIX, compact, expand, head_of, read_delta
@@ -107,6 +107,10 @@ class _Trainer:
         self.tokenizer: Any = load_tokenizer(base)
         self.encoder: Any = AutoModel.from_pretrained(base)
         layers = self.encoder.encoder.layer
+        if not 0 <= recipe.unfrozen_layers <= len(layers):
+            raise ConfigError(
+                f"--layers: the encoder has {len(layers)} layers, not {recipe.unfrozen_layers}"
+            )
         self.split_at = len(layers) - recipe.unfrozen_layers
         for param in self.encoder.parameters():
             param.requires_grad_(False)

@@ -91,3 +91,32 @@ def test_eval_names_a_bad_line_before_loading_the_model(clean_env, tmp_path, cap
 
 def no_model(settings, progress):
     raise AssertionError("the model was loaded before the labelled file was read")
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        (["--epochs", "0"], "--epochs must be a number above 0, not 0.0"),
+        (["--lr", "nan"], "--lr must be a number above 0, not nan"),
+        (["--cap", "0"], "--cap must be at least 1, not 0"),
+        (["--lr-decay", "1.5"], "--lr-decay must be above 0 and at most 1, not 1.5"),
+        (["--init", "/no/such.safetensors"], "--init: no such file: /no/such.safetensors"),
+    ],
+)
+def test_train_refuses_bad_options_before_any_work(clean_env, tmp_path, capsys, options, message):
+    # Before: --cap 0 ended in a ZeroDivisionError, --epochs 0 started reading the data.
+    out = tmp_path / "w.safetensors"
+    argv = ["train", "--datasets", str(tmp_path), "--out", str(out), "--no-overrides", *options]
+    assert main(argv) == 2
+    assert capsys.readouterr().err.strip() == f"reputation: configuration error: {message}"
+    assert not out.exists()
+
+
+def test_train_checks_where_it_will_write_before_training(clean_env, tmp_path, capsys):
+    # Training takes hours; an unwritable --out used to fail only at the end.
+    missing = tmp_path / "no-such-dir" / "w.safetensors"
+    argv = ["train", "--datasets", str(tmp_path), "--no-overrides"]
+    assert main([*argv, "--out", str(missing)]) == 2
+    assert f"--out: no such directory: {missing.parent}" in capsys.readouterr().err
+    assert main([*argv, "--out", str(tmp_path)]) == 2
+    assert "is a directory" in capsys.readouterr().err
