@@ -17,6 +17,7 @@ from config.settings import Settings
 from reputation.app import build_model, open_store
 from reputation.core.errors import ConfigError
 from reputation.core.protocols import SentimentModel
+from reputation.core.text import INPUT_ERRORS
 from sentiment.data import Example
 
 
@@ -35,7 +36,8 @@ def _open(
     if path is None:
         return contextlib.nullcontext(default)
     try:
-        handle = cast("TextIO", open(path, mode, encoding=_encoding(mode), errors="replace"))  # noqa: SIM115 - with block
+        errors = INPUT_ERRORS if "r" in mode else "replace"
+        handle = cast("TextIO", open(path, mode, encoding=_encoding(mode), errors=errors))  # noqa: SIM115 - with block
     except OSError as exc:
         raise ConfigError(f"cannot open {path}: {exc.strerror}") from exc
     return handle
@@ -51,9 +53,9 @@ def classify(settings: Settings, args: argparse.Namespace) -> int:
     if args.input and args.output and Path(args.input).resolve() == Path(args.output).resolve():
         raise ConfigError("--input and --output are the same file; it would be overwritten")
     if args.input is None:
-        # Undecodable bytes become U+FFFD on their line instead of stopping the whole run;
-        # a leading byte-order mark is dropped.
-        sys.stdin.reconfigure(encoding="utf-8-sig", errors="replace")  # type: ignore[union-attr]
+        # A line with bytes that are not UTF-8 gets an error of its own instead of stopping
+        # the whole run; a leading byte-order mark is dropped.
+        sys.stdin.reconfigure(encoding="utf-8-sig", errors=INPUT_ERRORS)  # type: ignore[union-attr]
 
     async def run() -> tuple[int, int]:
         model = await _with_model(settings)

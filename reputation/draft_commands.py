@@ -22,7 +22,7 @@ from pydantic import ValidationError
 from config.settings import Settings
 from reputation.core.errors import ConfigError, ReputationError
 from reputation.core.models import Case, Review, Sentiment, utcnow
-from reputation.core.text import as_number, half_up, lang_code, read_json
+from reputation.core.text import INPUT_ERRORS, as_number, half_up, lang_code, read_json, undecoded
 from reputation.storage.cases import new_case_ref
 from responders.drafts import TemplateDrafter, first_name, needs_approval, wants_reply, wording
 from responders.suspicion import Observed, detect_batch
@@ -77,6 +77,8 @@ def read_row(line: str, number: int) -> Row:
     """Parse one line into a review and, when present, its sentiment."""
     if not line.strip():
         return Row(None, f"line {number}: empty line")
+    if why := undecoded(line):
+        return Row(None, f"line {number}: {why}")
     try:
         raw = read_json(line)
     except json.JSONDecodeError as exc:
@@ -228,10 +230,11 @@ def draft(settings: Settings, args: argparse.Namespace) -> int:
         raise ConfigError("--input and --output are the same file; it would be overwritten")
     try:
         if args.input is None:
-            sys.stdin.reconfigure(encoding="utf-8-sig", errors="replace")  # type: ignore[union-attr]
+            sys.stdin.reconfigure(encoding="utf-8-sig", errors=INPUT_ERRORS)  # type: ignore[union-attr]
             lines = sys.stdin.read().splitlines()
         else:
-            lines = Path(args.input).read_text(encoding="utf-8-sig", errors="replace").splitlines()
+            text = Path(args.input).read_text(encoding="utf-8-sig", errors=INPUT_ERRORS)
+            lines = text.splitlines()
     except OSError as exc:
         raise ConfigError(f"cannot read {args.input}: {exc.strerror}") from exc
 

@@ -12,7 +12,7 @@ from typing import Any, TextIO
 from config.settings import Settings
 from reputation.core.models import review_text
 from reputation.core.protocols import SentimentModel
-from reputation.core.text import as_number, half_up, read_json
+from reputation.core.text import as_number, half_up, read_json, undecoded
 from sentiment.data import Example, given_kind, read_jsonl
 from sentiment.metrics import Figures, by_dataset
 from sentiment.rules import assess
@@ -73,6 +73,8 @@ async def classify_lines(
             number += 1
             if not line.strip():
                 parsed.append((None, f"line {number}: empty line"))
+            elif why := undecoded(line):
+                parsed.append((None, f"line {number}: {why}"))
             else:
                 parsed.append(_parse(line, number))
         valid = {i: row for i, (row, err) in enumerate(parsed) if err is None and row is not None}

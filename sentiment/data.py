@@ -12,7 +12,7 @@ from typing import NamedTuple, cast
 
 from reputation.core.errors import ConfigError
 from reputation.core.models import Kind, Label, review_text
-from reputation.core.text import as_number, read_json
+from reputation.core.text import INPUT_ERRORS, as_number, read_json, undecoded
 
 LABELS = (Label.NEGATIVE.value, Label.NEUTRAL.value, Label.POSITIVE.value)
 
@@ -74,10 +74,12 @@ def _example(row: dict[str, object], path: Path, lang: str) -> Example:
 def read_jsonl(path: Path, *, lang: str = "und") -> Iterator[Example]:
     """Labelled JSON lines: ``text``, ``label``, optional ``title``, ``dataset``, ``rating``,
     ``kind`` (review / mention / question; else guessed from ``domain``)."""
-    with path.open(encoding="utf-8-sig") as handle:
+    with path.open(encoding="utf-8-sig", errors=INPUT_ERRORS) as handle:
         for number, line in enumerate(handle, 1):
             if not line.strip():
                 continue
+            if why := undecoded(line):
+                raise ConfigError(f"{path}:{number}: {why}")
             try:
                 yield _example(cast(dict[str, object], read_json(line)), path, lang)
             except (ValueError, KeyError, TypeError, AttributeError) as exc:

@@ -174,6 +174,22 @@ def as_number(value: object) -> float | None:
     return None
 
 
+# Bytes a UTF-8 decoder could not read, as errors="surrogateescape" leaves them in a line.
+_UNDECODED = re.compile("[\udc80-\udcff]")
+INPUT_ERRORS = "surrogateescape"  # how line-by-line commands open their input
+
+
+def undecoded(line: str) -> str | None:
+    """Why a line read with :data:`INPUT_ERRORS` is not text: its first byte that is not
+    UTF-8 ("é" saved as Latin-1 or Windows-1252), or None for a line that decoded whole.
+    Replacing such bytes would pass "P\ufffdssimo" on as if it were what the customer wrote."""
+    found = _UNDECODED.search(line)
+    if found is None:
+        return None
+    byte = ord(found.group()) - 0xDC00
+    return f"not UTF-8 (byte 0x{byte:02X} at character {found.start() + 1}); save the file as UTF-8"
+
+
 def half_up(stars: float) -> int:
     """A fractional star rating as whole stars, a half rounded up (2.5 → 3, 4.5 → 5), the same
     way every collector reads one. Python's ``round`` rounds a half to even, which would read

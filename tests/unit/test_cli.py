@@ -1,3 +1,5 @@
+import json
+
 import pytest
 
 from reputation.cli import main
@@ -120,3 +122,28 @@ def test_train_checks_where_it_will_write_before_training(clean_env, tmp_path, c
     assert f"--out: no such directory: {missing.parent}" in capsys.readouterr().err
     assert main([*argv, "--out", str(tmp_path)]) == 2
     assert "is a directory" in capsys.readouterr().err
+
+
+def fake_model(settings, progress):
+    from tests.fakes import FakeSentimentModel
+
+    return FakeSentimentModel()
+
+
+def test_a_line_that_is_not_utf8_is_an_error_line_not_a_guess(clean_env, tmp_path, capsys):
+    # Read with errors="replace", "Péssimo" saved as Latin-1 went to the model as "P\ufffdssimo".
+    clean_env.setenv("REPUTATION_SENTIMENT__BACKEND", "tests.unit.test_cli:fake_model")
+    src = tmp_path / "latin1.jsonl"
+    src.write_bytes(
+        '{"text": "Péssimo"}\n{"text": "Ótimo"}\n'.encode("latin-1") + b'{"text": "ok"}\n'
+    )
+    out = tmp_path / "out.jsonl"
+    assert main(["classify", "--input", str(src), "--output", str(out)]) == 0
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert rows[0] == {
+        "error": "line 1: not UTF-8 (byte 0xE9 at character 12); save the file as UTF-8"
+    }
+    assert rows[1]["error"].startswith("line 2: not UTF-8 (byte 0xD3")
+    assert rows[2]["sentiment"]["label"]
+    assert main(["eval", str(src)]) == 2
+    assert f"{src}:1: not UTF-8 (byte 0xE9" in capsys.readouterr().err

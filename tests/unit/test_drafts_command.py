@@ -233,3 +233,12 @@ def test_a_line_nested_past_the_parsers_limit_is_an_error_line(settings, fake_mo
     rows, (drafted, errors) = run(["[" * 100_000 + "]" * 100_000], settings)
     assert (drafted, errors) == (0, 1)
     assert rows == [{"error": "line 1: not JSON: nested too deeply"}]
+
+
+def test_a_line_that_is_not_utf8_is_an_error_line(settings, fake_model):
+    line = json.dumps({**PARSED, "external_id": "a"}, ensure_ascii=False)
+    latin1 = line + "\udce9"  # a byte 0xE9, as errors="surrogateescape" reads it
+    rows, (drafted, errors) = run([latin1, line], settings)
+    assert (drafted, errors) == (1, 1)
+    assert rows[0]["error"].startswith("line 1: not UTF-8 (byte 0xE9 at character")
+    assert "draft" in rows[1]
