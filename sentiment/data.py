@@ -29,9 +29,11 @@ class Example:
 
 
 def given_kind(row: Mapping[str, object]) -> str | None:
-    """The row's ``kind`` when it is one of review / mention / question."""
+    """The row's ``kind`` when it is one of review / mention / question ("Mention",
+    " REVIEW" are fine, as labels are)."""
     kind = row.get("kind")
-    return kind if isinstance(kind, str) and kind in {k.value for k in Kind} else None
+    kind = kind.strip().lower() if isinstance(kind, str) else None
+    return kind if kind in {k.value for k in Kind} else None
 
 
 _SOCIAL = re.compile(

@@ -62,11 +62,13 @@ async def test_the_kind_reaches_the_model_and_an_unknown_one_is_left_to_it():
         json.dumps({"text": "mala reseña"}),
         json.dumps({"text": "otra", "kind": 7}),
         json.dumps({"text": "una pregunta", "kind": "question"}),
+        json.dumps({"text": "otro tweet", "kind": " Mention"}),  # read as labels are
+        json.dumps({"text": "y otra", "kind": "tweet"}),
     ]
     out, _, model = await run(lines)
     # None: nobody said; the default model reads it from the text (sentiment.kind_probe).
-    assert model.kinds == [["mention", None, None, "question"]]
-    assert out[0]["kind"] == "mention"  # the input keys are kept as they were
+    assert model.kinds == [["mention", None, None, "question", "mention", None]]
+    assert out[4]["kind"] == " Mention"  # the input keys are kept as they were
 
 
 async def test_large_input_is_streamed_in_chunks():
