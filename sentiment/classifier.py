@@ -12,7 +12,7 @@ import numpy as np
 
 from reputation.core.errors import ConfigError, ModelError
 from reputation.core.protocols import TextScore
-from sentiment.hf import LABELS, ThreadedModel, quiet_transformers, text_scores
+from sentiment.hf import LABELS, ThreadedModel, check_location, quiet_transformers, text_scores
 from sentiment.truncation import token_rows
 from sentiment.workers import pad
 
@@ -50,6 +50,7 @@ class TransformersClassifierModel(ThreadedModel):
         from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
         quiet_transformers(threads)
+        check_location(model_id, "classifier")
         try:
             self._tokenizer: Any = AutoTokenizer.from_pretrained(model_id, revision=revision)
             self._model: Any = AutoModelForSequenceClassification.from_pretrained(

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from reputation.core.errors import ModelError
-from sentiment.hf import quiet_transformers
+from sentiment.hf import check_location, quiet_transformers
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +35,7 @@ class Encoder:
         from transformers import AutoModel, AutoTokenizer
 
         quiet_transformers(threads)
+        check_location(model_id, "encoder")
         try:
             self.tokenizer: Any = AutoTokenizer.from_pretrained(model_id, revision=revision)
             self.model: Any = AutoModel.from_pretrained(model_id, revision=revision)

@@ -25,7 +25,7 @@ from reputation.core.protocols import TextScore
 from sentiment.calibration import apply_offsets
 from sentiment.convert import BF16_VARIANT, has_bf16_variant
 from sentiment.delta import expand, head_of, read_delta
-from sentiment.hf import LABELS, ThreadedModel, quiet_transformers, text_scores
+from sentiment.hf import LABELS, ThreadedModel, check_location, quiet_transformers, text_scores
 from sentiment.kind_probe import load_probe, resolve_kinds
 from sentiment.language import language_of
 from sentiment.pieces import load_tokenizer
@@ -52,6 +52,7 @@ class FineTunedSentimentModel(ThreadedModel):
         from transformers import AutoModel
 
         quiet_transformers()
+        check_location(base, "encoder")
         tensors, metadata = read_delta(delta)
         self.precision = resolve_precision(precision)
         # bf16 weights where the CPU computes bf16 natively: half the memory and no per-call

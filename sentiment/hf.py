@@ -7,9 +7,11 @@ import asyncio
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import numpy as np
 
+from reputation.core.errors import ModelError
 from reputation.core.models import Label
 from reputation.core.protocols import TextScore
 from reputation.core.text import clean_text
@@ -27,6 +29,22 @@ def quiet_transformers(threads: int = 0) -> None:
     hf_logging.disable_progress_bar()
     if threads > 0:
         torch.set_num_threads(threads)
+
+
+def check_location(model_id: str, what: str) -> None:
+    """A model named by path must be a directory holding a ``config.json``; say so plainly
+    before ``from_pretrained`` does (for a missing path it complains that the name is not a
+    hub id; for a directory of something else, about tokenizer conversion). A hub id
+    ("org/name") is left to ``from_pretrained``."""
+    path = Path(model_id).expanduser()
+    if not (path.is_absolute() or model_id.startswith((".", "~")) or path.exists()):
+        return
+    if not path.exists():
+        raise ModelError(f"{what} {model_id!r}: no such directory")
+    if not path.is_dir():
+        raise ModelError(f"{what} {model_id!r}: not a model directory (a file)")
+    if not (path / "config.json").is_file():
+        raise ModelError(f"{what} {model_id!r}: not a model directory (no config.json in it)")
 
 
 def text_scores(probs: np.ndarray) -> list[TextScore]:
