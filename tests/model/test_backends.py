@@ -10,8 +10,10 @@ import torch
 from config.settings import load_settings
 from reputation.core.errors import ConfigError, ModelError
 from sentiment import build_model, default_encoder
-from sentiment.classifier import label_indices
+from sentiment.classifier import grouped, label_groups
 from sentiment.finetuned import FineTunedSentimentModel
+from sentiment.truncation import token_rows
+from sentiment.workers import pad
 from tests.model.tiny_bert import save_tiny_bert
 
 pytestmark = pytest.mark.model
@@ -39,6 +41,22 @@ def tiny_classifier(encoder_dir, tmp_path_factory):
     )
 
 
+@pytest.fixture(scope="module")
+def tiny_classifier5(encoder_dir, tmp_path_factory):
+    """The same, with five star-rating outputs named as nlptown's multilingual model names them."""
+    from transformers import BertForSequenceClassification
+
+    names = {i: f"{i + 1} star{'s' if i else ''}" for i in range(5)}
+    return save_tiny_bert(
+        BertForSequenceClassification,
+        tmp_path_factory.mktemp("tiny-classifier5"),
+        encoder_dir,
+        num_hidden_layers=1,
+        id2label=names,
+        label2id={name: i for i, name in names.items()},
+    )
+
+
 def test_transformers_backend_loads_a_classifier_directory(clean_env, tiny_classifier):
     settings = load_settings(
         sentiment={
@@ -61,11 +79,57 @@ def test_transformers_backend_loads_a_classifier_directory(clean_env, tiny_class
 
 def test_unmapped_labels_are_a_config_error():
     with pytest.raises(ConfigError, match="label_map"):
-        label_indices({0: "LABEL_0", 1: "LABEL_1", 2: "LABEL_2"}, {})
-    assert label_indices({0: "Negative", 1: "Neutral", 2: "Positive"}, {}) == [0, 1, 2]
-    assert label_indices(
+        label_groups({0: "LABEL_0", 1: "LABEL_1", 2: "LABEL_2"}, {})
+    with pytest.raises(ConfigError, match="onto positive"):
+        label_groups({0: "negative", 1: "neutral", 2: "other"}, {})
+    assert label_groups({0: "Negative", 1: "Neutral", 2: "Positive"}, {}) == [[0], [1], [2]]
+    assert label_groups(
         {0: "pos", 1: "neg", 2: "neu"}, {"pos": "positive", "neg": "negative", "neu": "neutral"}
-    ) == [1, 2, 0]
+    ) == [[1], [2], [0]]
+
+
+def test_several_outputs_add_up_and_a_two_class_model_has_no_neutral():
+    five = {0: "Very Negative", 1: "Negative", 2: "Neutral", 3: "Positive", 4: "Very Positive"}
+    groups = label_groups(five, {"very negative": "negative", "very positive": "positive"})
+    assert groups == [[0, 1], [2], [3, 4]]  # label_map keys in any case
+    probs = np.array([[0.3, 0.3, 0.1, 0.2, 0.1]])
+    assert np.allclose(grouped(probs, groups), [[0.6, 0.1, 0.3]])
+    two = label_groups({0: "NEGATIVE", 1: "POSITIVE"}, {})
+    assert two == [[0], [], [1]]
+    assert np.allclose(grouped(np.array([[0.8, 0.2]]), two), [[0.8, 0.0, 0.2]])
+    # An output mapped onto nothing ("mixed") is left out, the rest renormalised.
+    mixed = label_groups({0: "negative", 1: "mixed", 2: "positive"}, {})
+    assert np.allclose(grouped(np.array([[0.3, 0.4, 0.3]]), mixed), [[0.5, 0.0, 0.5]])
+
+
+def test_a_star_rated_classifier_is_read_through_its_label_map(clean_env, tiny_classifier5):
+    stars = {
+        f"{n} star{'s' if n > 1 else ''}": label
+        for n, label in [
+            (1, "negative"),
+            (2, "negative"),
+            (3, "neutral"),
+            (4, "positive"),
+            (5, "positive"),
+        ]
+    }
+    settings = load_settings(
+        sentiment={"backend": "transformers", "model": str(tiny_classifier5), "label_map": stars}
+    )
+    model = build_model(settings, progress=lambda _: None)
+    try:
+        [score] = asyncio.run(model.score(["Péssimo"]))
+        input_ids, mask = pad(token_rows(model._tokenizer, ["Péssimo"], 256), model._pad_id)
+        with torch.inference_mode():
+            logits = model._model(input_ids=input_ids, attention_mask=mask).logits
+        p = torch.softmax(logits.float(), dim=-1)[0].numpy()
+    finally:
+        asyncio.run(model.aclose())
+    # Each label is the sum of its star outputs over all five (before: one output per label,
+    # the other dropped and the softmax taken over three).
+    assert score.scores["negative"] == pytest.approx(p[0] + p[1], abs=1e-3)
+    assert score.scores["neutral"] == pytest.approx(p[2], abs=1e-3)
+    assert score.scores["positive"] == pytest.approx(p[3] + p[4], abs=1e-3)
 
 
 def test_a_delta_that_does_not_fit_the_encoder_is_refused(tmp_path, tiny_classifier):
