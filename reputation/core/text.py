@@ -151,12 +151,27 @@ def read_json(text: str | bytes, *, strict: bool = True) -> object:
     raise json.JSONDecodeError(reason, doc[:100], 0) from None
 
 
+# Three-letter (ISO 639-2/3) codes some exports use for the languages read here.
+_TWO_LETTER = {
+    "por": "pt",
+    "spa": "es",
+    "ita": "it",
+    "rus": "ru",
+    "fas": "fa",
+    "per": "fa",
+    "pes": "fa",
+    "eng": "en",
+}
+
+
 def lang_code(value: object) -> str | None:
-    """``pt-BR`` → ``pt``; anything that is not a language code → None."""
+    """``pt-BR`` → ``pt``, ``por`` → ``pt``; anything that is not a language code → None."""
     if not isinstance(value, str):
         return None
     head = value.strip().replace("_", "-").split("-")[0].lower()
-    return head if head.isalpha() and 2 <= len(head) <= 3 else None
+    if not (head.isascii() and head.isalpha() and 2 <= len(head) <= 3):
+        return None
+    return _TWO_LETTER.get(head, head)
 
 
 def as_number(value: object) -> float | None:

@@ -115,3 +115,19 @@ def test_text_that_only_looks_like_markup_is_kept(text):
 
 def test_words_are_compared_unescaped():
     assert fold("n&atilde;o chegou") == fold("não chegou") == "nao chegou"
+
+
+def test_language_tags_are_read_as_two_letter_codes():
+    from reputation.core.text import lang_code
+
+    assert [lang_code(v) for v in ("pt-BR", "es_AR", " RU ", "por", "spa", "fas", "deu")] == [
+        "pt",
+        "es",
+        "ru",
+        "pt",
+        "es",
+        "fa",
+        "deu",
+    ]
+    for bad in ("", "p", "portuguese", "пт", 5, None, "12"):
+        assert lang_code(bad) is None, bad
