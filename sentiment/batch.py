@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import queue
 import sys
+import threading
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, TextIO, cast
 
 from config.settings import Settings
 from reputation.core.models import review_text
@@ -20,14 +22,42 @@ from sentiment.rules import assess
 CHUNK = 512
 
 
+_END = object()
+
+
 def _chunks(lines: Iterable[str], size: int) -> Iterator[list[str]]:
-    chunk: list[str] = []
-    for line in lines:
-        chunk.append(line)
-        if len(chunk) == size:
-            yield chunk
-            chunk = []
-    if chunk:
+    """Lines in chunks of up to ``size``: as many as have arrived, never waiting for more
+    once one is in hand. A file gives full chunks; a tool that writes one line and waits
+    for its answer (classify as a co-process) gets it at once instead of hanging until
+    ``size`` lines have come."""
+    arrived: queue.Queue[object] = queue.Queue(maxsize=4 * size)
+
+    def read() -> None:
+        try:
+            for line in lines:
+                arrived.put(line)
+        except Exception as exc:  # handed to the reading side, raised there
+            arrived.put(exc)
+        arrived.put(_END)
+
+    threading.Thread(target=read, name="classify-input", daemon=True).start()
+    while True:
+        chunk: list[str] = []
+        item = arrived.get()
+        while True:
+            if isinstance(item, Exception):
+                raise item
+            if item is _END:
+                if chunk:
+                    yield chunk
+                return
+            chunk.append(cast(str, item))
+            if len(chunk) == size:
+                break
+            try:
+                item = arrived.get_nowait()
+            except queue.Empty:
+                break
         yield chunk
 
 

@@ -1,6 +1,8 @@
 import io
 import json
 
+import pytest
+
 from config.settings import Settings
 from sentiment.batch import classify_lines
 from tests.fakes import FakeSentimentModel
@@ -165,3 +167,36 @@ async def test_eval_rows_pass_their_own_lang_and_kind_as_classify_lines_do(tmp_p
     assert model.langs == [["pt-BR", None]]  # no lang: the identifier decides
     assert model.kinds == [["mention", None]]  # no kind, no domain: the model reads it
     assert {name: f.n for name, f in figures.items()} == {"gold": 1, "d": 1}
+
+
+async def test_each_line_is_answered_without_waiting_for_the_next():
+    # A tool using classify as a co-process writes a line and waits for its answer; with
+    # fixed chunks of 512 lines it waited forever.
+    import threading
+
+    answered = threading.Event()
+    waited: list[bool] = []
+
+    def lines():
+        yield json.dumps({"id": 1, "text": "Produto ótimo"})
+        waited.append(answered.wait(timeout=5))
+        yield json.dumps({"id": 2, "text": "Produto péssimo"})
+
+    class Out(io.StringIO):
+        def flush(self):
+            if self.getvalue():
+                answered.set()
+
+    out = Out()
+    await classify_lines(FakeSentimentModel(), lines(), out, settings=Settings())
+    assert waited == [True]
+    assert [json.loads(line)["id"] for line in out.getvalue().splitlines()] == [1, 2]
+
+
+async def test_a_failure_reading_the_input_reaches_the_caller():
+    def lines():
+        yield json.dumps({"text": "ok"})
+        raise OSError("input went away")
+
+    with pytest.raises(OSError, match="input went away"):
+        await run(lines())
