@@ -15,7 +15,7 @@ from typing import TextIO, cast
 
 from config.settings import Settings
 from reputation.app import build_model, open_store
-from reputation.core.errors import ConfigError
+from reputation.core.errors import ConfigError, StorageError
 from reputation.core.protocols import SentimentModel
 from reputation.core.text import INPUT_ERRORS
 from sentiment.data import Example
@@ -138,7 +138,13 @@ def train(settings: Settings, args: argparse.Namespace) -> int:
     _check_training_options(args)
     extra: list[Example] = []
     if not args.no_overrides:
-        extra = asyncio.run(_overrides(settings))
+        try:
+            extra = asyncio.run(_overrides(settings))
+        except StorageError as exc:
+            raise StorageError(
+                f"{exc}\n(the label overrides are read from MongoDB; "
+                "--no-overrides trains on the datasets alone)"
+            ) from None
         _say(f"{len(extra)} label overrides from community managers")
     base = default_encoder(settings, _say)
     results = run_training(

@@ -147,3 +147,16 @@ def test_a_line_that_is_not_utf8_is_an_error_line_not_a_guess(clean_env, tmp_pat
     assert rows[2]["sentiment"]["label"]
     assert main(["eval", str(src)]) == 2
     assert f"{src}:1: not UTF-8 (byte 0xE9" in capsys.readouterr().err
+
+
+def test_train_without_mongodb_says_how_to_train_without_overrides(clean_env, tmp_path, capsys):
+    clean_env.setenv(
+        "REPUTATION_MONGO_URI", "mongodb://u:s3cr3t@127.0.0.1:1/?directConnection=true"
+    )
+    clean_env.setenv("REPUTATION_MONGO__TIMEOUT_MS", "300")
+    out = tmp_path / "w.safetensors"
+    assert main(["train", "--datasets", str(tmp_path), "--out", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert "--no-overrides trains on the datasets alone" in err
+    assert "s3cr3t" not in err
+    assert not out.exists()
