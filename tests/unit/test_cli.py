@@ -160,3 +160,19 @@ def test_train_without_mongodb_says_how_to_train_without_overrides(clean_env, tm
     assert "--no-overrides trains on the datasets alone" in err
     assert "s3cr3t" not in err
     assert not out.exists()
+
+
+def test_a_reader_that_stops_early_ends_classify_quietly(clean_env, tmp_path, capsys, monkeypatch):
+    # `reputation classify ... | head -1` ended in a BrokenPipeError traceback.
+    import io
+
+    class ClosedPipe(io.StringIO):
+        def write(self, text):
+            raise BrokenPipeError(32, "Broken pipe")
+
+    clean_env.setenv("REPUTATION_SENTIMENT__BACKEND", "tests.unit.test_cli:fake_model")
+    src = tmp_path / "in.jsonl"
+    src.write_text('{"text": "ok"}\n' * 3, encoding="utf-8")
+    monkeypatch.setattr("sys.stdout", ClosedPipe())
+    assert main(["classify", "--input", str(src)]) == 141
+    assert "Traceback" not in capsys.readouterr().err
