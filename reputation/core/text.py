@@ -174,14 +174,21 @@ def lang_code(value: object) -> str | None:
     return _TWO_LETTER.get(head, head)
 
 
+_DECIMAL_COMMA = re.compile(r"[0-9]+,[0-9]+")
+
+
 def as_number(value: object) -> float | None:
-    """A finite number, or a string holding one (``"4"``, ``" 4.5 "`` — exports often quote
-    ratings); None for anything else, booleans included."""
+    """A finite number, or a string holding one (``"4"``, ``" 4.5 "``, ``"4,5"`` with the
+    decimal comma of pt/es/it/ru exports — exports often quote ratings); None for anything
+    else, booleans included."""
     if isinstance(value, bool):
         return None
     if isinstance(value, str):
+        written = value.strip()
+        if _DECIMAL_COMMA.fullmatch(written):
+            written = written.replace(",", ".")
         try:
-            value = float(value.strip())
+            value = float(written)
         except ValueError:
             return None
     if isinstance(value, int | float) and math.isfinite(value):

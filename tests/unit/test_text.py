@@ -55,7 +55,8 @@ def test_a_number_may_come_quoted():
     assert as_number(4) == 4.0
     assert as_number(" 4.5 ") == 4.5
     assert as_number("2") == 2.0
-    for bad in ("four", "", True, None, [1], float("nan"), "inf", {"v": 1}):
+    assert as_number("4,5") == 4.5  # the decimal comma of pt/es/it/ru exports
+    for bad in ("four", "", True, None, [1], float("nan"), "inf", {"v": 1}, "1,000,5", "4,"):
         assert as_number(bad) is None, bad
 
 
