@@ -44,7 +44,13 @@ _OTHER_CYRILLIC = (
     - _EAST_SLAVIC
 )
 # Ukrainian words a short review has that Russian lacks (written without і ї є ґ, so the
-# letters miss them: "Дуже погано, не раджу"), against their Russian counterparts.
+# letters miss them: "Дуже погано, не раджу"), against their Russian counterparts. The
+# first line's words no Russian writes at all, even in slang, and count twice: one decides a
+# short review ("Дякую, все супер"). The others ("мене", "де", "як") turn up in Russian posts.
+_UKRAINIAN_STRONG_TEXT = (
+    "дуже дякую жахливо жахливий жахлива замовлення замовив замовила отримав отримала "
+    "зламаний зламався немає треба чому якщо тобто"
+)
 _UKRAINIAN_TEXT = (
     "дуже але що це цей ця ще як мене вже коли чому тепер зараз треба немає нема дякую "
     "жахливо жахливий жахлива замовлення замовив замовила отримав отримала повернути купив "
@@ -55,7 +61,8 @@ _RUSSIAN_TEXT = (
     "теперь сейчас надо ужасно ужасный получил получила вернуть купил сломан сломался "
     "был была они мы вы он она всё все его её или где"
 )
-_UKRAINIAN_WORDS = frozenset(_UKRAINIAN_TEXT.split())
+_UKRAINIAN_STRONG = frozenset(_UKRAINIAN_STRONG_TEXT.split())
+_UKRAINIAN_WORDS = frozenset(_UKRAINIAN_TEXT.split()) | _UKRAINIAN_STRONG
 _RUSSIAN_WORDS = frozenset(_RUSSIAN_TEXT.split())
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 # Arabic-keyboard spellings folded to Persian ones before the word lists are consulted.
@@ -199,7 +206,7 @@ def _cyrillic_language(text: str) -> str:
     if ukrainian or russian:
         return "uk" if ukrainian > russian else "ru"
     words = _WORD.findall(low)
-    uk_words = sum(w in _UKRAINIAN_WORDS for w in words)
+    uk_words = sum(2 if w in _UKRAINIAN_STRONG else 1 for w in words if w in _UKRAINIAN_WORDS)
     return "uk" if uk_words >= 2 and uk_words > sum(w in _RUSSIAN_WORDS for w in words) else "ru"
 
 

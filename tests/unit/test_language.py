@@ -178,6 +178,10 @@ def test_html_escaped_text_is_identified_as_written(text, lang):
         # No letter Russian lacks; the words say Ukrainian.
         ("Доставка ok, але товар зламаний", "uk"),
         ("Це жахливо, вже тиждень чекаю", "uk"),
+        ("Дуже погано, не раджу", "uk"),  # one word Russian never writes decides
+        ("Дякую, все супер", "uk"),
+        ("вот вона))", "ru"),  # a word Russian posts borrow does not
+        ("де 10 серия?", "ru"),
         # A Russian review quoting a Ukrainian title stays Russian: letters are counted.
         ("Мне не понравилось. В отличие от «Доки світло не згасне», эта книга скучная", "ru"),
         ("Вельмі дрэнна, не раю", "be"),  # і beside э, and no и
