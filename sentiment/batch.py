@@ -20,6 +20,7 @@ from sentiment.metrics import Figures, by_dataset
 from sentiment.rules import assess
 
 CHUNK = 512
+PROGRESS_EVERY_S = 5.0
 
 
 _END = object()
@@ -96,6 +97,7 @@ async def classify_lines(
     done = errors = 0
     number = 0
     started = time.monotonic()
+    reported = float("-inf")
     threshold = settings.sentiment.negative_threshold
     for chunk in _chunks(lines, CHUNK):
         parsed: list[tuple[dict[str, Any] | None, str | None]] = []
@@ -141,9 +143,12 @@ async def classify_lines(
             out.write(json.dumps(row, ensure_ascii=False) + "\n")
             done += 1
         out.flush()
-        if progress is not None and number >= 5 * CHUNK:
-            rate = number / max(1e-6, time.monotonic() - started)
-            progress.write(f"· {number} lines ({rate:.0f}/s)\n")
+        now = time.monotonic()
+        # Long runs only, and at most every few seconds: a co-process answered line by line
+        # would otherwise get a progress line per input line.
+        if progress is not None and number >= 5 * CHUNK and now - reported >= PROGRESS_EVERY_S:
+            reported = now
+            progress.write(f"· {number} lines ({number / max(1e-6, now - started):.0f}/s)\n")
     return done, errors
 
 

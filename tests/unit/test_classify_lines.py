@@ -200,3 +200,19 @@ async def test_a_failure_reading_the_input_reaches_the_caller():
 
     with pytest.raises(OSError, match="input went away"):
         await run(lines())
+
+
+async def test_progress_is_reported_at_most_every_few_seconds(monkeypatch):
+    # Answered line by line (a co-process), each line is a chunk of its own: one progress
+    # line per input line once past the threshold, before.
+    import sentiment.batch as batch
+
+    monkeypatch.setattr(batch, "CHUNK", 1)
+    progress = io.StringIO()
+    lines = [json.dumps({"text": f"texto {i}"}) for i in range(40)]
+    await classify_lines(
+        FakeSentimentModel(), lines, io.StringIO(), settings=Settings(), progress=progress
+    )
+    reports = progress.getvalue().splitlines()
+    assert len(reports) == 1
+    assert reports[0].startswith("· 5 lines")
