@@ -40,13 +40,14 @@ def naive_patterns() -> dict[str, re.Pattern[str]]:
 
 
 def naive(text: str, patterns: dict[str, re.Pattern[str]]) -> tuple[list[str], bool]:
-    forms = topics._forms(text)  # the folded text, and with stretched letters cut
+    forms = topics.forms_of(text)  # the folded text, and with stretched letters cut
     said = [t for t, p in patterns.items() if any(topics._mentioned(t, p, f) for f in forms)]
     return [t for t in said if t != topics.DANGER], topics.DANGER in said
 
 
 def shipped(text: str) -> tuple[list[str], bool]:
-    return topics.topics_of(text), topics.has_danger_words(text)
+    forms = topics.forms_of(text)  # once for both, as sentiment.rules.assess does
+    return topics.topics_in(forms), topics.danger_in(forms)
 
 
 def sample(datasets: Path, n: int) -> list[str]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from reputation.core.models import Label, Sentiment, Severity
 from reputation.core.protocols import TextScore
 from sentiment.language import language_of
-from sentiment.topics import has_danger_words, topics_of
+from sentiment.topics import danger_in, forms_of, topics_in
 
 CLEARLY_NEGATIVE = 0.7
 SERIOUS_TOPICS = frozenset({"fraud", "safety"})
@@ -64,14 +64,15 @@ def assess(
         reasons.append("low_rating")
     if rating is not None and rating >= 4 and has_text and negativity >= CLEARLY_NEGATIVE:
         reasons.append("rating_text_mismatch")
-    topics = topics_of(text) if has_text else []
+    forms = forms_of(text) if has_text else []  # folded once for topics and danger words
+    topics = topics_in(forms)
     flag = bool(reasons)
     severity = severity_of(
         flag=flag,
         rating=rating,
         negativity=negativity if has_text else 0.0,
         topics=topics,
-        danger=flag and has_text and has_danger_words(text),
+        danger=flag and danger_in(forms),
     )
     return Sentiment(
         label=label,

@@ -109,20 +109,21 @@ def _mentioned(topic: str, pattern: re.Pattern[str], text: str) -> bool:
 _STRETCHED = re.compile(r"([^\W\d_])\1{2,}")
 
 
-def _forms(text: str) -> list[str]:
-    """``text`` folded, and, when letters are stretched for emphasis ("reembooolso",
-    "poliiicia"), also with each stretch cut to one letter and to two: a stem with a double
-    letter ("reembols") is met by one of them."""
+def forms_of(text: str) -> list[str]:
+    """The forms of ``text`` the stems are matched in: folded, and, when letters are
+    stretched for emphasis ("reembooolso", "poliiicia"), also with each stretch cut to one
+    letter and to two (a stem with a double letter, "reembols", is met by one of them).
+    Fold once, then ask :func:`topics_in` and :func:`danger_in`."""
     text = fold(text)
     if _STRETCHED.search(text) is None:
         return [text]
     return [text, _STRETCHED.sub(r"\1", text), _STRETCHED.sub(r"\1\1", text)]
 
 
-def topics_of(text: str) -> list[str]:
-    """Complaint topics mentioned in ``text``, in lexicon order; a fraud or safety mention
-    its own words deny ("not a scam", "не обман", "کلاهبرداری نیست") does not count."""
-    forms = _forms(text)
+def topics_in(forms: list[str]) -> list[str]:
+    """Complaint topics mentioned in a text's :func:`forms_of`, in lexicon order; a fraud or
+    safety mention its own words deny ("not a scam", "не обман", "کلاهبرداری نیست") does not
+    count."""
     return [
         topic
         for topic, pattern in _patterns().items()
@@ -130,8 +131,18 @@ def topics_of(text: str) -> list[str]:
     ]
 
 
-def has_danger_words(text: str) -> bool:
-    """True when the text mentions injury, poisoning, fire, fraud, lawyers, police... and
-    does not deny it in the same words ("no es una estafa")."""
+def danger_in(forms: list[str]) -> bool:
+    """True when a text's :func:`forms_of` mention injury, poisoning, fire, fraud, lawyers,
+    police... and do not deny it in the same words ("no es una estafa")."""
     pattern = _patterns()[DANGER]
-    return any(_mentioned(DANGER, pattern, form) for form in _forms(text))
+    return any(_mentioned(DANGER, pattern, form) for form in forms)
+
+
+def topics_of(text: str) -> list[str]:
+    """:func:`topics_in` of ``text``."""
+    return topics_in(forms_of(text))
+
+
+def has_danger_words(text: str) -> bool:
+    """:func:`danger_in` of ``text``."""
+    return danger_in(forms_of(text))
