@@ -26,10 +26,10 @@ def label_groups(id2label: dict[int, str], label_map: dict[str, str]) -> list[li
     """For negative, neutral, positive: the model output indices that make up each (neutral
     may have none). ``label_map`` keys are the model's label names, as written or in any
     case; a name it does not list counts when it is itself negative / neutral / positive."""
-    lowered = {name.lower(): label for name, label in label_map.items()}
+    lowered = {name.lower(): label for name, label in label_map.items()}  # any case matches
     groups: dict[str, list[int]] = {lbl.value: [] for lbl in LABELS}
     for index, name in sorted(id2label.items()):
-        label = label_map.get(name) or lowered.get(name.lower()) or name.lower()
+        label = lowered.get(name.lower()) or name.lower()
         if label in groups:
             groups[label].append(int(index))
     missing = [lbl for lbl in ("negative", "positive") if not groups[lbl]]

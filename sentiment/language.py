@@ -45,16 +45,15 @@ _OTHER_CYRILLIC = (
 )
 # Ukrainian words a short review has that Russian lacks (written without і ї є ґ, so the
 # letters miss them: "Дуже погано, не раджу"), against their Russian counterparts. The
-# first line's words no Russian writes at all, even in slang, and count twice: one decides a
-# short review ("Дякую, все супер"). The others ("мене", "де", "як") turn up in Russian posts.
+# strong ones no Russian writes at all, even in slang, and count twice: one decides a short
+# review ("Дякую, все супер"). The others ("мене", "де", "як") turn up in Russian posts.
 _UKRAINIAN_STRONG_TEXT = (
     "дуже дякую жахливо жахливий жахлива замовлення замовив замовила отримав отримала "
     "зламаний зламався немає треба чому якщо тобто"
 )
 _UKRAINIAN_TEXT = (
-    "дуже але що це цей ця ще як мене вже коли чому тепер зараз треба немає нема дякую "
-    "жахливо жахливий жахлива замовлення замовив замовила отримав отримала повернути купив "
-    "зламаний зламався вони ми ви вона або де грошей якщо тобто чекаю досить"
+    "але що це цей ця ще як мене вже коли тепер зараз нема повернути купив вони ми ви вона "
+    "або де грошей чекаю досить"
 )
 _RUSSIAN_TEXT = (
     "что это очень как уже ещё еще меня когда только если спасибо деньги заказ нет почему "
