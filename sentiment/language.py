@@ -23,9 +23,9 @@ import unicodedata
 from functools import cache
 from typing import Any
 
-from reputation.core.scripts import one_script
-from reputation.core.text import clean_text, html_as_text, lang_code, unstacked, visible
+from reputation.core.text import clean_text, lang_code
 from sentiment.casing import unshout
+from sentiment.reading import as_seen
 
 SUPPORTED = ("pt", "fa", "it", "es", "ru", "en")
 
@@ -115,7 +115,7 @@ def plain(text: str) -> str:
     (:func:`sentiment.reading.reading_form`: invisible characters, tatweel and stacks of
     combining marks dropped, one script per word, shouting lower-cased). A post that is
     nothing but hashtags keeps their words."""
-    text = _HANDLE.sub(" ", _URL.sub(" ", one_script(unstacked(visible(html_as_text(text))))))
+    text = _HANDLE.sub(" ", _URL.sub(" ", as_seen(text)))
     words = _HASHTAG.sub(" ", text)
     if len(_letters(words)) < 2:
         words = text.replace("#", " ")

@@ -36,7 +36,7 @@ from reputation.core.text import html_as_text, unstacked, visible
 from sentiment.casing import unshout
 from sentiment.emoji import known_emoji
 
-__all__ = ["reading_form", "unspaced", "visible"]
+__all__ = ["as_seen", "reading_form", "unspaced", "visible"]
 
 MIN_SPELLED = 4  # letters in a row, one space apart, before they are read as one word
 _SPELLED = re.compile(rf"(?<!\w)(?:[^\W\d_] ){{{MIN_SPELLED - 1},}}[^\W\d_](?!\w)")
@@ -49,10 +49,15 @@ def unspaced(text: str) -> str:
     return _SPELLED.sub(lambda m: m.group().replace(" ", ""), text) if " " in text else text
 
 
+def as_seen(text: str) -> str:
+    """The characters of ``text`` as a reader sees them: HTML escaping undone
+    (:func:`reputation.core.text.html_as_text`), invisible characters
+    (:func:`reputation.core.text.visible`) and stacked marks dropped, one script per word.
+    The model and language ID both start from this."""
+    return one_script(unstacked(visible(html_as_text(text))))
+
+
 def reading_form(text: str) -> str:
-    """What the model reads of ``text``: HTML escaping undone
-    (:func:`reputation.core.text.html_as_text`), visible characters
-    (:func:`reputation.core.text.visible`) without stacked marks, one script per word,
-    spelled-out words joined, shouting lowered, emoji the vocabulary lacks written as ones it
-    has."""
-    return known_emoji(unshout(unspaced(one_script(unstacked(visible(html_as_text(text)))))))
+    """What the model reads of ``text``: :func:`as_seen`, then spelled-out words joined,
+    shouting lowered, emoji the vocabulary lacks written as ones it has."""
+    return known_emoji(unshout(unspaced(as_seen(text))))
