@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from reputation.core.models import Label, Sentiment, Severity
 from reputation.core.protocols import TextScore
+from reputation.core.text import lang_code
 from sentiment.language import language_of
 from sentiment.topics import danger_in, forms_of, topics_in
 
@@ -41,7 +42,7 @@ def assess(
     ``override`` is a human's label: it replaces the model's verdict on the text.
     """
     has_text = bool(text.strip())
-    detected = _language(text, lang) if has_text else (lang or "und")
+    detected = _language(text, lang) if has_text else (lang_code(lang) or "und")
     if score is None:
         label = label_from_rating(rating)
         scores = {lbl.value: 1.0 if lbl is label else 0.0 for lbl in Label}
@@ -106,6 +107,8 @@ def severity_of(
 def _language(text: str, given: str | None) -> str:
     """The given language when the project reads it; otherwise what the text says, so a
     Persian comment a source tagged ``xx`` (or ``fr``) still gets a Persian reply; the given
-    code when the text says nothing."""
+    code (``fr-CA`` → ``fr``) when the text says nothing. A tag that is no language code
+    ("klingon", "5 stars") is never passed on as one."""
     found = language_of(text, given)
-    return given if found == "und" and given else found
+    code = lang_code(given)
+    return code if found == "und" and code else found

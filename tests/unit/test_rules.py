@@ -180,6 +180,14 @@ def test_a_language_the_project_does_not_read_gives_way_to_the_text():
     assert judge("👎", 1, NEG, lang="xx").lang == "xx"
 
 
+def test_a_kept_tag_is_a_language_code_never_free_text():
+    assert judge("👎", 1, NEG, lang="fr-CA").lang == "fr"
+    assert judge("👎", 1, NEG, lang="klingon").lang == "und"
+    assert judge("👎", 1, NEG, lang="5 stars").lang == "und"
+    assert judge("", 1, None, lang="pt_BR").lang == "pt"
+    assert judge("", 1, None, lang="<b>x</b>").lang == "und"
+
+
 @pytest.mark.parametrize(
     "text",
     [
