@@ -158,7 +158,10 @@ async def evaluate_examples(
     """Per-dataset figures for labelled examples (read them first with :func:`read_labelled`:
     a bad file then fails before the model loads). An example's ``lang`` and ``kind`` reach
     the model as ``classify``'s keys do."""
+    given = len(examples)
     examples = [ex for ex in examples if ex.text.strip()]
+    if skipped := given - len(examples):
+        progress.write(f"· skipping {skipped} labelled rows with no text or title to read\n")
     progress.write(f"· scoring {len(examples)} labelled texts\n")
     predictions: list[str] = []
     started = time.monotonic()

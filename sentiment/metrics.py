@@ -40,9 +40,11 @@ def figures(gold: Sequence[str], pred: Sequence[str]) -> Figures:
     binary = "neutral" not in gold
     if binary:
         pred = ["positive" if p == "neutral" else p for p in pred]
-    labels = ("negative", "positive") if binary else LABELS
+    # As scikit-learn's f1_score does: a class that is neither in the gold labels nor
+    # predicted has no F1 to average (a file of neutral rows all read neutral scores 1.0).
+    labels = [x for x in (("negative", "positive") if binary else LABELS) if x in {*gold, *pred}]
     accuracy = sum(1 for g, p in zip(gold, pred, strict=True) if g == p) / max(1, len(gold))
-    macro = sum(_prf(gold, pred, label)[2] for label in labels) / len(labels)
+    macro = sum(_prf(gold, pred, label)[2] for label in labels) / max(1, len(labels))
     precision, recall, f1 = _prf(gold, pred, "negative")
     return Figures(len(gold), accuracy, macro, precision, recall, f1, binary)
 

@@ -169,6 +169,26 @@ async def test_eval_rows_pass_their_own_lang_and_kind_as_classify_lines_do(tmp_p
     assert {name: f.n for name, f in figures.items()} == {"gold": 1, "d": 1}
 
 
+async def test_eval_says_how_many_rows_it_could_not_read(tmp_path):
+    import io as _io
+
+    from sentiment.batch import evaluate_examples, read_labelled
+
+    path = tmp_path / "gold.jsonl"
+    rows = [
+        {"text": " ", "label": "positive"},
+        {"text": "", "title": "Péssimo", "label": "negative"},
+        {"text": "Ótimo", "label": "positive"},
+    ]
+    path.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
+    progress = _io.StringIO()
+    figures = await evaluate_examples(
+        FakeSentimentModel(), read_labelled([path]), progress=progress
+    )
+    assert figures["gold"].n == 2
+    assert "skipping 1 labelled rows with no text" in progress.getvalue()
+
+
 async def test_each_line_is_answered_without_waiting_for_the_next():
     # A tool using classify as a co-process writes a line and waits for its answer; with
     # fixed chunks of 512 lines it waited forever.

@@ -103,6 +103,14 @@ def test_binary_datasets_count_neutral_as_positive():
     assert f.macro_f1 == 1.0
 
 
+def test_macro_f1_averages_only_classes_present_or_predicted():
+    # scikit-learn's convention: a class absent from gold and predictions has no F1.
+    assert figures(["neutral", "neutral"], ["neutral", "neutral"]).macro_f1 == 1.0
+    f = figures(["neutral", "positive"], ["neutral", "negative"])
+    assert f.macro_f1 == pytest.approx((0 + 1 + 0) / 3)  # a wrong "negative" still counts
+    assert figures(["positive"] * 3, ["positive"] * 3).macro_f1 == 1.0
+
+
 def test_by_dataset_groups():
     results = by_dataset(
         ["a", "b", "a"], ["negative", "positive", "positive"], ["negative", "positive", "negative"]
