@@ -9,7 +9,8 @@ of the words, 30% of the words spelled out letter by letter ("p é s s i m o") o
 Latin/Cyrillic lookalike letters in the other script ("реssimо"), escaped for HTML as old
 web pages and exports do (every non-ASCII letter an entity, "P&eacute;ssimo",
 "&#1087;&#1083;&#1086;&#1093;&#1086;", and "<br />" between sentences), or with 3–6
-combining marks stacked on each letter of 30% of the words ("zalgo") — each
+combining marks stacked on each letter of 30% of the words ("zalgo"), or mojibake (the
+UTF-8 bytes read as windows-1252 or windows-1251: "PÃ©ssimo", "РЈР¶Р°СЃРЅРѕ") — each
 with and without the reading form, printing accuracy, macro-F1 and
 negative-class F1. Then the emoji the vocabulary lacks (``sentiment.emoji``): each alone and
 three times, and the validation texts holding one of their stand-ins with it swapped for the
@@ -83,6 +84,18 @@ def html_escaped(text: str) -> str:
 
     escaped = "".join(entity(c) if ord(c) > 127 or c in "&<>" else c for c in text)
     return re.sub(r"([.!?]) ", r"\1<br />\n", escaped)
+
+
+def mojibake(encoding: str) -> Callable[[str], str]:
+    """The whole text's UTF-8 bytes read as ``encoding``, as a spreadsheet or an export does;
+    a byte the code page leaves undefined stays the same code point (as Latin-1 reads it)."""
+
+    def read(text: str) -> str:
+        return "".join(
+            bytes([b]).decode(encoding, errors="ignore") or chr(b) for b in text.encode("utf-8")
+        )
+
+    return read
 
 
 def emoji_section(model: finetuned.FineTunedSentimentModel, validation: list[Example]) -> None:
@@ -162,6 +175,8 @@ def main() -> None:
         ("lookalike letters", lambda t: some_words(t, other_script)),
         ("HTML entities", html_escaped),
         ("zalgo", lambda t: some_words(t, zalgo)),
+        ("mojibake 1252", mojibake("cp1252")),
+        ("mojibake 1251", mojibake("cp1251")),
     ]
     for name, shape in shapes:
         if args.only and name not in args.only:

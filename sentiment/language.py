@@ -23,7 +23,7 @@ import unicodedata
 from functools import cache
 from typing import Any
 
-from reputation.core.text import clean_text, lang_code
+from reputation.core.text import clean_text, lang_code, unmangled
 from sentiment.casing import unshout
 from sentiment.reading import as_seen
 
@@ -133,7 +133,8 @@ def detect_language(text: str) -> str:
     """Return an ISO 639-1 code for ``text``, or ``und`` when the evidence is too thin."""
     text = text[:READ_CHARS]
     # NFKC: fullwidth letters (ｐｅｄｉｄｏ) and Arabic presentation forms read as plain letters.
-    text = plain(unicodedata.normalize("NFKC", clean_text(text)))
+    # Mojibake is repaired first: NFKC would turn its "…" (the byte 0x85) into "...".
+    text = plain(unicodedata.normalize("NFKC", unmangled(clean_text(text))))
     letters = _letters(text)
     if len(letters) < 2:
         return "und"

@@ -4,6 +4,9 @@ hide.
 - First, HTML escaping left by a web page or an export ("P&eacute;ssimo",
   "&#1087;&#1083;&#1086;…", "<br />") is undone (:func:`reputation.core.text.html_as_text`):
   every escaped letter is pieces of punctuation and digits to the model.
+- Then mojibake — UTF-8 read as windows-1252, Latin-1 or windows-1251 by an export or a
+  spreadsheet ("PÃ©ssimo", "РЈР¶Р°СЃРЅРѕ") — is repaired
+  (:func:`reputation.core.text.unmangled`, with ftfy): Russian read so was neutral and `und`.
 - Invisible format characters (zero-width space and joiner, soft hyphen, word joiner,
   byte-order mark, bidirectional marks; Unicode category Cf) split a word into pieces the
   model never saw: "péss\\u200bimo". Pasted in to dodge filters or left by editors, they cut
@@ -32,7 +35,7 @@ from __future__ import annotations
 import re
 
 from reputation.core.scripts import one_script
-from reputation.core.text import html_as_text, unstacked, visible
+from reputation.core.text import html_as_text, unmangled, unstacked, visible
 from sentiment.casing import unshout
 from sentiment.emoji import known_emoji
 
@@ -51,10 +54,11 @@ def unspaced(text: str) -> str:
 
 def as_seen(text: str) -> str:
     """The characters of ``text`` as a reader sees them: HTML escaping undone
-    (:func:`reputation.core.text.html_as_text`), invisible characters
+    (:func:`reputation.core.text.html_as_text`), mojibake repaired
+    (:func:`reputation.core.text.unmangled`), invisible characters
     (:func:`reputation.core.text.visible`) and stacked marks dropped, one script per word.
     The model and language ID both start from this."""
-    return one_script(unstacked(visible(html_as_text(text))))
+    return one_script(unstacked(visible(unmangled(html_as_text(text)))))
 
 
 def reading_form(text: str) -> str:

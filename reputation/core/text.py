@@ -9,6 +9,7 @@ side) are replaced as well.
 
 from __future__ import annotations
 
+import codecs
 import html
 import json
 import math
@@ -16,6 +17,8 @@ import re
 import unicodedata
 from functools import cache
 from itertools import chain
+
+import ftfy
 
 from reputation.core.scripts import one_script
 
@@ -81,8 +84,9 @@ def fold(text: str) -> str:
     ``ещё`` → ``еще``, Arabic vowel signs), case folded, Persian letters unified,
     :func:`invisible` characters dropped, words of mixed Latin and Cyrillic lookalikes in one
     script (:func:`reputation.core.scripts.one_script`), HTML escaping undone
-    (:func:`html_as_text`: ``n&atilde;o`` is ``não``)."""
-    decomposed = unicodedata.normalize("NFKD", one_script(html_as_text(text)))
+    (:func:`html_as_text`: ``n&atilde;o`` is ``não``), mojibake repaired (:func:`unmangled`:
+    ``nÃ£o`` is ``não``)."""
+    decomposed = unicodedata.normalize("NFKD", one_script(unmangled(html_as_text(text))))
     bare = "".join(c for c in decomposed if not unicodedata.combining(c))
     return bare.casefold().translate(_fold_table())
 
@@ -110,6 +114,80 @@ def html_as_text(text: str) -> str:
     if "&" in text and _ENTITY.search(text):
         text = html.unescape(text)
     return _BLANKS.sub(lambda m: "\n\n" if m.group().count("\n") > 1 else "\n", text)
+
+
+# Han, kana and Hangul: a mojibake repair that produces them out of none is a misreading
+# ("Ищущий††" is not Russian read as windows-1251), not a repair, for the languages read here.
+_CJK = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+
+
+@cache
+def _mangled_pair() -> re.Pattern[str]:
+    """A lead byte of a multi-byte UTF-8 sequence followed by a continuation byte, as
+    windows-1252, Latin-1 or windows-1251 show them ("Ã©", "Ð£", "Р°"): every mojibake
+    :func:`unmangled` repairs holds one. Bytes a code page leaves undefined show as the C1
+    control of the same number. "à" (C3 A0) shows as "Ã" and a no-break space, which an
+    editor often turns into a plain one: "giÃ pronto" is "già pronto"."""
+    leads: set[str] = set()
+    follows: set[str] = set()
+    for encoding in ("cp1252", "latin-1", "cp1251"):
+        leads |= {bytes([b]).decode(encoding, "ignore") or chr(b) for b in range(0xC2, 0xF5)}
+        follows |= {bytes([b]).decode(encoding, "ignore") or chr(b) for b in range(0x80, 0xC0)}
+    pair = f"[{re.escape(''.join(sorted(leads)))}][{re.escape(''.join(sorted(follows)))}]"
+    return re.compile(f"{pair}|\u00c3 ")
+
+
+def unmangled(text: str) -> str:
+    """``text`` with mojibake repaired: UTF-8 read as windows-1252, Latin-1 or windows-1251 by
+    an export or a spreadsheet ("PÃ©ssimo" → "Péssimo", "РЈР¶Р°СЃРЅРѕ" → "Ужасно",
+    "Ø¨Ø¯" → "بد"), once or twice over. Unrepaired, such a text is noise to the model and to
+    language ID: Russian read so came out neutral and ``und``. ftfy decides, from the
+    characters mojibake leaves and real text does not; where it finds nothing, a text that
+    is wholly valid UTF-8 once written back in windows-1251 ("PГ©ssimo", Portuguese opened
+    by a Russian spreadsheet) is read so — real Russian of more than a word never is. A
+    repair that would make CJK characters out of none is refused. A text with no byte pair
+    such mojibake leaves is returned as it is."""
+    if text.isascii() or _mangled_pair().search(text) is None:  # ftfy's own check is slower
+        return text
+    fixed = text
+    for _ in range(3):  # read wrong twice, or by two different code pages
+        step: str = ftfy.fix_encoding(fixed)
+        if step == fixed:
+            step = _rewritten(fixed, "cp1251") or fixed
+        if step == fixed:
+            break
+        fixed = step
+    if fixed != text and len(_CJK.findall(fixed)) > len(_CJK.findall(text)):
+        return text
+    return fixed
+
+
+def _rewritten(text: str, encoding: str) -> str | None:
+    """``text`` written back in ``encoding`` (a C1 control, which stands for a byte the code
+    page leaves undefined, as that byte) and read as UTF-8; None when either step fails, or
+    when the result holds one character that is not ASCII and the text is mostly not ASCII."""
+    try:
+        read = text.encode(encoding, errors=_C1_AS_BYTE).decode("utf-8")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return None
+    # One character is too little to judge by: "Её" ("her") is C5 B8 in windows-1251, "Ÿ" —
+    # unless the text is mostly ASCII letters, where "Г©" is no Russian ("ele Г© lindo").
+    latin = sum(c.isascii() and c.isalpha() for c in text)
+    other = sum(not c.isascii() and c.isalpha() for c in text)
+    return read if sum(not c.isascii() for c in read) >= 2 or latin > other else None
+
+
+def _c1_as_byte(error: UnicodeError) -> tuple[bytes, int]:
+    if not isinstance(error, UnicodeEncodeError):
+        raise error
+    bad = error.object[error.start : error.end]
+    if not all("\x80" <= c <= "\x9f" for c in bad):
+        raise error
+    return bad.encode("latin-1"), error.end
+
+
+_C1_AS_BYTE = "reputation.c1_as_byte"
+codecs.register_error(_C1_AS_BYTE, _c1_as_byte)
 
 
 def clean_json(value: object) -> object:

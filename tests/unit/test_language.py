@@ -218,3 +218,18 @@ def test_zalgo_text_is_identified_as_its_letters():
         for c in "O produto chegou quebrado e ninguém responde"
     )
     assert detect_language(stacked) == "pt"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "encoding"),
+    [
+        ("Ужасное обслуживание, не рекомендую никому", "ru", "cp1252"),
+        ("Ужасное обслуживание, не рекомендую никому", "ru", "cp1251"),
+        ("O produto chegou quebrado e ninguém responde no atendimento", "pt", "cp1252"),
+        ("غذا خیلی دیر رسید و سرد بود، هرگز سفارش نمیدم", "fa", "cp1252"),
+    ],
+)
+def test_mojibake_is_identified_by_the_language_under_it(text, lang, encoding):
+    # The UTF-8 bytes read in another code page; undefined bytes as Latin-1 reads them.
+    mangled = "".join(bytes([b]).decode(encoding, "ignore") or chr(b) for b in text.encode())
+    assert detect_language(mangled) == lang

@@ -89,3 +89,9 @@ def test_a_run_of_one_emoji_is_read_as_ten_at_most():
     assert reading_form("👍🏽" * 11) == "👍🏽" * MAX_RUN  # with its skin tone
     assert reading_form("😡" * MAX_RUN) == "😡" * MAX_RUN
     assert reading_form("😡😭" * 20) == "😡😭" * 20  # not one emoji
+
+
+def test_mojibake_is_read_as_the_customer_wrote_it():
+    written = "Péssimo atendimento, não recomendo"
+    mangled = written.encode().decode("cp1252")
+    assert reading_form(mangled) == reading_form(written)

@@ -247,3 +247,10 @@ def test_a_danger_word_the_text_denies_does_not_escalate(text):
 )
 def test_a_danger_word_still_counts_unless_its_own_words_deny_it(text):
     assert has_danger_words(text)
+
+
+def test_topics_and_danger_words_are_found_under_mojibake():
+    text = "Quero meu reembolso, vou chamar a polícia: intoxicação alimentar"
+    mangled = text.encode().decode("cp1252")
+    assert topics_of(mangled) == topics_of(text) != []
+    assert has_danger_words(mangled)

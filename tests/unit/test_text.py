@@ -11,6 +11,7 @@ from reputation.core.text import (
     half_up,
     html_as_text,
     read_json,
+    unmangled,
 )
 
 
@@ -132,3 +133,59 @@ def test_language_tags_are_read_as_two_letter_codes():
     ]
     for bad in ("", "p", "portuguese", "пт", 5, None, "12"):
         assert lang_code(bad) is None, bad
+
+
+def _read_as(text: str, encoding: str) -> str:
+    # The UTF-8 bytes read in another code page; undefined bytes stay as Latin-1 reads them.
+    return "".join(bytes([b]).decode(encoding, "ignore") or chr(b) for b in text.encode())
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Péssimo atendimento, não recomendo",
+        "Ужасное обслуживание, верните деньги",
+        "غذا خیلی بد بود، هرگز سفارش نمیدم",
+        "Servizio pessimo, mai più. Però il prezzo… 😡",
+    ],
+)
+@pytest.mark.parametrize("encoding", ["cp1252", "latin-1", "cp1251"])
+def test_mojibake_is_repaired(text, encoding):
+    assert unmangled(_read_as(text, encoding)) == text
+    assert unmangled(_read_as(_read_as(text, encoding), encoding)) == text  # read wrong twice
+
+
+def test_russian_read_as_windows_1251_is_repaired():
+    assert _read_as("Ужасно", "cp1251") == "РЈР¶Р°СЃРЅРѕ"
+    assert unmangled("РЈР¶Р°СЃРЅРѕ, РЅРµ СЂРµРєРѕРјРµРЅРґСѓСЋ") == "Ужасно, не рекомендую"
+
+
+def test_one_accent_read_as_windows_1251_is_repaired_amid_latin_words():
+    assert unmangled("ele Г© lindo") == "ele é lindo"
+    assert unmangled("PГ©ssimo") == "Péssimo"
+
+
+def test_an_a_grave_whose_no_break_space_became_a_space_is_repaired():
+    assert unmangled("il rincaro giÃ pronto") == "il rincaro già pronto"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Péssimo, não recomendo. Nota: 1/5 — nunca mais!",
+        "Сёма и Рё: «Ужасно» — №5, 10°C",
+        "Её",  # "her": C5 B8 in windows-1251, which is "Ÿ" in UTF-8
+        "Её!",
+        "С вами ††Ищущий††, и мы ищем хорошие книги",  # ftfy alone reads CJK in it
+        "“Sì”“Fatto”. Ottimo",  # the same
+        "Ça va? À bientôt. Größe: 5 µm ±0,1 ©",
+        "سلام، ممنون از شما",
+        "plain ASCII ~ text",
+    ],
+)
+def test_real_text_is_left_alone(text):
+    assert unmangled(text) == text
+
+
+def test_folded_words_are_those_of_the_repaired_text():
+    assert fold("nÃ£o") == fold("não") == "nao"
