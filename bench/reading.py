@@ -10,9 +10,11 @@ Latin/Cyrillic lookalike letters in the other script ("реssimо"), escaped for
 web pages and exports do (every non-ASCII letter an entity, "P&eacute;ssimo",
 "&#1087;&#1083;&#1086;&#1093;&#1086;", and "<br />" between sentences), or with 3–6
 combining marks stacked on each letter of 30% of the words ("zalgo"), or mojibake (the
-UTF-8 bytes read as windows-1252 or windows-1251: "PÃ©ssimo", "РЈР¶Р°СЃРЅРѕ") — each
-with and without the reading form, printing accuracy, macro-F1 and
-negative-class F1. Then the emoji the vocabulary lacks (``sentiment.emoji``): each alone and
+UTF-8 bytes read as windows-1252 or windows-1251: "PÃ©ssimo", "РЈР¶Р°СЃРЅРѕ"), or with
+every Latin letter styled by a "fancy text" generator (small capitals "ᴘéssɪᴍᴏ", negative
+squared "🅿é🆂🆂🅸🅼🅾", mathematical bold "𝐏é𝐬𝐬𝐢𝐦𝐨"), or 30% of the Latin words in
+leetspeak ("p3ss1m0") — each with and without the reading form, printing accuracy, macro-F1
+and negative-class F1. Then the emoji the vocabulary lacks (``sentiment.emoji``): each alone and
 three times, and the validation texts holding one of their stand-ins with it swapped for the
 emoji it stands in for. The time the reading form itself takes per text is printed last.
 
@@ -98,6 +100,31 @@ def mojibake(encoding: str) -> Callable[[str], str]:
     return read
 
 
+def styled(kind: str) -> Callable[[str], str]:
+    """Every Latin letter in a "fancy text" generator's style: small capitals, negative
+    squared or mathematical bold letters."""
+    small = dict(zip("abcdefghijklmnopqrstuvwxyz", "ᴀʙᴄᴅᴇꜰɢʜɪᴊᴋʟᴍɴᴏᴘꞯʀꜱᴛᴜᴠᴡxʏᴢ", strict=True))
+
+    def letter(c: str) -> str:
+        if not ("a" <= c.lower() <= "z"):
+            return c
+        if kind == "small capitals":
+            return small[c.lower()]
+        if kind == "squared":
+            return chr(0x1F170 + ord(c.upper()) - ord("A"))
+        return chr((0x1D400 if c.isupper() else 0x1D41A) + ord(c.lower()) - ord("a"))
+
+    return lambda text: "".join(letter(c) for c in text)
+
+
+def leet(word: str) -> str:
+    """A Latin word in leetspeak (o→0, i→1, e→3, a→4, s→5, t→7), as typed past a filter;
+    other scripts as written."""
+    if not all(c < "\u0250" for c in word):
+        return word
+    return word.translate(str.maketrans("oieastOIEAST", "013457013457"))
+
+
 def emoji_section(model: finetuned.FineTunedSentimentModel, validation: list[Example]) -> None:
     print("\nemoji the vocabulary lacks, alone and ×3: label (negative probability)")
     texts = [e * n for e in STAND_INS for n in (1, 3)]
@@ -177,6 +204,10 @@ def main() -> None:
         ("zalgo", lambda t: some_words(t, zalgo)),
         ("mojibake 1252", mojibake("cp1252")),
         ("mojibake 1251", mojibake("cp1251")),
+        ("small capitals", styled("small capitals")),
+        ("squared letters", styled("squared")),
+        ("mathematical bold", styled("bold")),
+        ("leetspeak", lambda t: some_words(t, leet)),
     ]
     for name, shape in shapes:
         if args.only and name not in args.only:

@@ -7,6 +7,10 @@ hide.
 - Then mojibake — UTF-8 read as windows-1252, Latin-1 or windows-1251 by an export or a
   spreadsheet ("PÃ©ssimo", "РЈР¶Р°СЃРЅРѕ") — is repaired
   (:func:`reputation.core.text.unmangled`, with ftfy): Russian read so was neutral and `und`.
+- The styled letters of "fancy text" generators — small capitals ("ᴘéssɪᴍᴏ"), negative
+  squared letters ("🅿🅴🆂🆂🅸🅼🅾"), mathematical bold or script ones — are written plain
+  (:func:`reputation.core.text.plain_letters`): small capitals, which Unicode
+  normalisation leaves alone, read positive.
 - Invisible format characters (zero-width space and joiner, soft hyphen, word joiner,
   byte-order mark, bidirectional marks; Unicode category Cf) split a word into pieces the
   model never saw: "péss\\u200bimo". Pasted in to dodge filters or left by editors, they cut
@@ -22,6 +26,8 @@ hide.
 - A word spelled out letter by letter for emphasis ("P É S S I M O", "B A S T A") is read
   as the word (:func:`unspaced`); spelled out, each letter is a piece of its own and the
   word is lost to the model.
+- Leetspeak ("p3ss1mo", "h0rr1bl3") is read as letters when the model's vocabulary says
+  the letters are the word (:mod:`sentiment.leet`; product codes like "HX100v" stay).
 - Shouting is read in lower case (:func:`sentiment.casing.unshout`).
 - Emoji the vocabulary lacks (🤬, 🤮, 💩, 🥳) are read as ones it has that mean the same
   (:func:`sentiment.emoji.known_emoji`); unknown, each was one neutral piece. A run of one
@@ -35,9 +41,10 @@ from __future__ import annotations
 import re
 
 from reputation.core.scripts import one_script
-from reputation.core.text import html_as_text, unmangled, unstacked, visible
+from reputation.core.text import html_as_text, plain_letters, unmangled, unstacked, visible
 from sentiment.casing import unshout
 from sentiment.emoji import known_emoji
+from sentiment.leet import PieceCount, unleet
 
 __all__ = ["as_seen", "reading_form", "unspaced", "visible"]
 
@@ -55,13 +62,19 @@ def unspaced(text: str) -> str:
 def as_seen(text: str) -> str:
     """The characters of ``text`` as a reader sees them: HTML escaping undone
     (:func:`reputation.core.text.html_as_text`), mojibake repaired
-    (:func:`reputation.core.text.unmangled`), invisible characters
+    (:func:`reputation.core.text.unmangled`), styled letters written plain
+    (:func:`reputation.core.text.plain_letters`), invisible characters
     (:func:`reputation.core.text.visible`) and stacked marks dropped, one script per word.
     The model and language ID both start from this."""
-    return one_script(unstacked(visible(unmangled(html_as_text(text)))))
+    return one_script(unstacked(visible(plain_letters(unmangled(html_as_text(text))))))
 
 
-def reading_form(text: str) -> str:
+def reading_form(text: str, pieces: PieceCount | None = None) -> str:
     """What the model reads of ``text``: :func:`as_seen`, then spelled-out words joined,
-    shouting lowered, emoji the vocabulary lacks written as ones it has."""
-    return known_emoji(unshout(unspaced(as_seen(text))))
+    leetspeak read as letters when ``pieces`` (the model's piece count,
+    :func:`sentiment.leet.piece_count`) says the letters are the word, shouting lowered,
+    emoji the vocabulary lacks written as ones it has."""
+    text = unspaced(as_seen(text))
+    if pieces is not None:
+        text = unleet(text, pieces)
+    return known_emoji(unshout(text))

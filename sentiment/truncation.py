@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from sentiment.leet import piece_count
 from sentiment.reading import reading_form
 
 CHARS_PER_TOKEN = 12  # generous: XLM-R pieces average 3-5 characters
@@ -59,7 +60,8 @@ def token_rows(
     ``keep_tail``, :func:`head_only`)."""
     clipped = [clip_chars(text, max_length) for text in texts]
     if normalized:
-        clipped = [reading_form(text) for text in clipped]
+        pieces = piece_count(tokenizer)
+        clipped = [reading_form(text, pieces) for text in clipped]
     encoded = tokenizer([prefix + text for text in clipped])["input_ids"]
     cut = head_and_tail if keep_tail else head_only
     return [cut(row, max_length) for row in encoded]

@@ -56,6 +56,50 @@ def visible(text: str) -> str:
     return _STRAY_ZWNJ.sub("", text) if ZWNJ in text else text
 
 
+_SMALL_CAPITAL = re.compile(r"LATIN LETTER SMALL CAPITAL ([A-Z])")
+_STYLED = re.compile(
+    r"(?:MATHEMATICAL [A-Z -]+?|(?:FULLWIDTH|(?:NEGATIVE )?(?:CIRCLED|SQUARED)|PARENTHESIZED)"
+    r" LATIN) (CAPITAL|SMALL)(?: LETTER)? ([A-Z])"
+)
+
+
+# The blocks styled Latin letters come from (and some other characters of them).
+_STYLED_BLOCKS = (
+    (0x0180, 0x02AF),  # Latin Extended-B, IPA: ʙ ɢ ʜ ɪ ʟ ɴ ʀ ʏ
+    (0x1D00, 0x1D7F),  # phonetic extensions: ᴀ ᴄ ᴅ ᴇ ᴊ ᴋ ᴍ ᴏ ᴘ ᴛ ᴜ ᴠ ᴡ ᴢ
+    (0xA720, 0xA7FF),  # Latin Extended-D: ꜰ ꜱ
+    (0x2460, 0x24FF),  # enclosed alphanumerics: Ⓟ ⓟ ⒫
+    (0xFF21, 0xFF5A),  # fullwidth: Ｐ ｐ
+    (0x1D400, 0x1D7FF),  # mathematical alphanumerics: 𝐏 𝓅 𝕡
+    (0x1F100, 0x1F18F),  # enclosed alphanumeric supplement: 🄿 🅟 🅿
+)
+_IN_STYLED_BLOCK = re.compile("[" + "".join(f"{chr(a)}-{chr(b)}" for a, b in _STYLED_BLOCKS) + "]")
+
+
+@cache
+def _styled_letters() -> dict[int, str]:
+    """A ``str.translate`` table from styled Latin letters to plain ones."""
+    table: dict[int, str] = {}
+    for code in chain.from_iterable(range(a, b + 1) for a, b in _STYLED_BLOCKS):
+        name = unicodedata.name(chr(code), "")
+        if small := _SMALL_CAPITAL.fullmatch(name):
+            table[code] = small[1].lower()
+        elif styled := _STYLED.fullmatch(name):
+            table[code] = styled[2] if styled[1] == "CAPITAL" else styled[2].lower()
+    return table
+
+
+def plain_letters(text: str) -> str:
+    """``text`` with the styled Latin letters of "fancy text" generators written plain:
+    small capitals ("ᴘéssɪᴍᴏ", which Unicode normalisation leaves alone; to the model it read
+    positive, and Swedish), negative squared and circled letters ("🅿🅴🆂🆂🅸🅼🅾", read
+    neutral), mathematical bold, italic and script letters ("𝐏é𝐬𝐬𝐢𝐦𝐨"), circled, parenthesized
+    and full-width ones. Capitals stay capitals, so shouting is still seen as shouting."""
+    if text.isascii() or _IN_STYLED_BLOCK.search(text) is None:  # translate is slower
+        return text
+    return text.translate(_styled_letters())
+
+
 # The generic combining diacritics (accents for any script), as "zalgo" text stacks them:
 # "Ṕ̖̤͓é̖̤͓́ś̖̤͓ś̖̤͓í̖̤͓ḿ̖̤͓ó̖̤͓". No language puts more than two on one letter (Vietnamese
 # ệ: dot below and circumflex); script-specific marks (Arabic, Hebrew, Thai, Indic) are
@@ -85,8 +129,9 @@ def fold(text: str) -> str:
     :func:`invisible` characters dropped, words of mixed Latin and Cyrillic lookalikes in one
     script (:func:`reputation.core.scripts.one_script`), HTML escaping undone
     (:func:`html_as_text`: ``n&atilde;o`` is ``não``), mojibake repaired (:func:`unmangled`:
-    ``nÃ£o`` is ``não``)."""
-    decomposed = unicodedata.normalize("NFKD", one_script(unmangled(html_as_text(text))))
+    ``nÃ£o`` is ``não``), styled letters written plain (:func:`plain_letters`)."""
+    plain = plain_letters(unmangled(html_as_text(text)))
+    decomposed = unicodedata.normalize("NFKD", one_script(plain))
     bare = "".join(c for c in decomposed if not unicodedata.combining(c))
     return bare.casefold().translate(_fold_table())
 

@@ -101,3 +101,19 @@ def test_a_directory_without_the_file_or_a_revision_uses_auto_tokenizer(encoder_
     assert isinstance(load_tokenizer(str(tmp_path)), PieceTokenizer)
     # A revision names a hub commit: only the hub's own tokenizer files answer for it.
     assert not isinstance(load_tokenizer(str(tmp_path), revision="main"), PieceTokenizer)
+
+
+def test_leetspeak_is_read_as_letters_and_product_codes_stay(pieces):
+    from sentiment.leet import piece_count, unleet
+
+    count = piece_count(pieces)
+    assert count("hotel") == 1
+    read = unleet("Pé551m0 4t3nd1m3nt0, h0rr1bl3, fr4ud3, qu3r0 r33mb0ls0", count)
+    assert read == "Péssimo atendimento, horrible, fraude, quero reembolso"
+    codes = "Sony HX100v, Bose qc35ii, WH1000XM3, DV300F, UN55ES7000"
+    assert unleet(codes, count) == codes
+
+
+def test_token_rows_read_leetspeak(pieces):
+    written = token_rows(pieces, ["p3ss1mo 4t3nd1m3nt0"], 64)
+    assert written == token_rows(pieces, ["pessimo atendimento"], 64)

@@ -233,3 +233,14 @@ def test_mojibake_is_identified_by_the_language_under_it(text, lang, encoding):
     # The UTF-8 bytes read in another code page; undefined bytes as Latin-1 reads them.
     mangled = "".join(bytes([b]).decode(encoding, "ignore") or chr(b) for b in text.encode())
     assert detect_language(mangled) == lang
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("ᴏ ᴘʀᴏᴅᴜᴛᴏ ᴄʜᴇɢᴏᴜ ǫᴜᴇʙʀᴀᴅᴏ ᴇ ɴɪɴɢᴜéᴍ ʀᴇsᴘᴏɴᴅᴇ", "pt"),
+        ("𝐄𝐥 𝐩𝐞𝐝𝐢𝐝𝐨 𝐥𝐥𝐞𝐠ó 𝐭𝐚𝐫𝐝𝐞 𝐲 𝐞𝐥 𝐫𝐞𝐩𝐚𝐫𝐭𝐢𝐝𝐨𝐫 𝐟𝐮𝐞 𝐦𝐮𝐲 𝐠𝐫𝐨𝐬𝐞𝐫𝐨", "es"),
+    ],
+)
+def test_styled_letters_are_identified_by_their_language(text, lang):
+    assert detect_language(text) == lang

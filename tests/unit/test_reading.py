@@ -95,3 +95,8 @@ def test_mojibake_is_read_as_the_customer_wrote_it():
     written = "Péssimo atendimento, não recomendo"
     mangled = written.encode().decode("cp1252")
     assert reading_form(mangled) == reading_form(written)
+
+
+def test_small_capitals_are_read_as_letters_and_squared_ones_as_shouting():
+    assert reading_form("ᴘéssɪᴍᴏ ᴀᴛᴇɴᴅɪᴍᴇɴᴛᴏ") == "péssimo atendimento"
+    assert reading_form("🅿🅴🆂🆂🅸🅼🅾 🅰🆃🅴🅽🅳🅸🅼🅴🅽🆃🅾") == "pessimo atendimento"

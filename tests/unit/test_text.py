@@ -10,6 +10,7 @@ from reputation.core.text import (
     fold,
     half_up,
     html_as_text,
+    plain_letters,
     read_json,
     unmangled,
 )
@@ -189,3 +190,28 @@ def test_real_text_is_left_alone(text):
 
 def test_folded_words_are_those_of_the_repaired_text():
     assert fold("nÃ£o") == fold("não") == "nao"
+
+
+@pytest.mark.parametrize(
+    ("styled", "plain"),
+    [
+        ("ᴘéssɪᴍᴏ ᴀᴛᴇɴᴅɪᴍᴇɴᴛᴏ", "péssimo atendimento"),  # small capitals
+        ("🅿🅴🆂🆂🅸🅼🅾", "PESSIMO"),  # negative squared: capitals stay capitals
+        ("🅟🅔🅢🅢🅘🅜🅞", "PESSIMO"),  # negative circled
+        ("🄿🄴🅂🅂🄸🄼🄾", "PESSIMO"),  # squared
+        ("𝐏é𝐬𝐬𝐢𝐦𝐨", "Péssimo"),  # mathematical bold
+        ("𝓟𝓮𝓼𝓼𝓲𝓶𝓸 𝕻𝖊𝖘𝖘𝖎𝖒𝖔", "Pessimo Pessimo"),  # script, fraktur
+        ("Ⓟⓔⓢⓢⓘⓜⓞ ⒫⒠⒮⒮⒤⒨⒪ Ｐｅｓｓｉｍｏ", "Pessimo pessimo Pessimo"),
+    ],
+)
+def test_styled_letters_are_written_plain(styled, plain):
+    assert plain_letters(styled) == plain
+
+
+def test_plain_letters_leave_real_text_alone():
+    text = "Péssimo! Ужасно, خیلی بد 😡 🆗 🆘 ① 𝟏 ǫ ɛ ə"  # no styled Latin letter here
+    assert plain_letters(text) == text
+
+
+def test_folded_words_read_styled_letters():
+    assert fold("ʀᴇᴇᴍʙᴏʟsᴏ") == fold("🆁🅴🅴🅼🅱🅾🅻🆂🅾") == "reembolso"
