@@ -254,3 +254,15 @@ def test_topics_and_danger_words_are_found_under_mojibake():
     mangled = text.encode().decode("cp1252")
     assert topics_of(mangled) == topics_of(text) != []
     assert has_danger_words(mangled)
+
+
+def test_a_star_row_in_the_text_is_the_rating_when_none_is_given():
+    # The model read "★☆☆☆☆" positive; the stars are the customer's verdict.
+    only_stars = judge("★☆☆☆☆", None, POS)
+    assert only_stars.reasons == ["low_rating"]
+    assert only_stars.label is Label.NEGATIVE
+    assert only_stars.severity is Severity.HIGH
+    with_words = judge("★★★★★ mas a entrega atrasou três semanas", None, NEG)
+    assert with_words.reasons == ["negative_text", "rating_text_mismatch"]
+    assert judge("★★★★★", None, NEG).label is Label.POSITIVE  # stars alone: not the model
+    assert judge("★☆☆☆☆", 5, POS).reasons == []  # a given rating wins over typed stars
