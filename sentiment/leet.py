@@ -15,10 +15,14 @@ from collections.abc import Callable
 from typing import Any
 
 DIGITS = "013457"
-_AS_LETTERS = str.maketrans(DIGITS, "oieast")  # 1 is i, the likelier letter inside a word
-_WORD = re.compile(r"\w+")
-_INSIDE = re.compile(rf"[^\W\d_][{DIGITS}]+[^\W\d_]")  # a digit between two letters
 MIN_CHARS = 4
+_AS_LETTERS = str.maketrans(DIGITS, "oieast")  # 1 is i, the likelier letter inside a word
+_LATIN = "a-zA-Z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f"
+_INSIDE = re.compile(rf"[^\W\d_][{DIGITS}]+[^\W\d_]")  # a digit between two letters: a hint
+# A whole word of 4+ Latin letters and those digits, with a digit between two letters.
+_CANDIDATE = re.compile(
+    rf"(?<!\w)(?=[{_LATIN}{DIGITS}]*[{_LATIN}][{DIGITS}]+[{_LATIN}])[{_LATIN}{DIGITS}]{{{MIN_CHARS},}}+(?!\w)"
+)
 SHARE = 2 / 3  # the most pieces the letters may take, against the word as written
 
 PieceCount = Callable[[str], int]
@@ -26,15 +30,10 @@ PieceCount = Callable[[str], int]
 
 def candidate(word: str) -> bool:
     """A word of :data:`MIN_CHARS` or more characters, all Latin letters and the digits 0 1
-    3 4 5 7, at least two of them letters, with a digit between two letters. Not: "1st",
-    "mp3", "covid19", "10h30", "4x4", "b2b" (no such digit inside, too few letters, or a
-    digit like 2), nor Cyrillic words, where 3 is з and 4 is ч."""
-    return (
-        len(word) >= MIN_CHARS
-        and sum(c.isalpha() for c in word) >= 2
-        and all(c in DIGITS or (c.isalpha() and c < "\u0250") for c in word)
-        and _INSIDE.search(word) is not None
-    )
+    3 4 5 7, with a digit between two letters. Not: "1st", "mp3", "covid19", "10h30",
+    "4x4", "b2b" (no such digit inside, or a digit like 2), nor Cyrillic words, where 3 is з
+    and 4 is ч."""
+    return _CANDIDATE.fullmatch(word) is not None
 
 
 def unleet(text: str, pieces: PieceCount) -> str:
@@ -45,12 +44,19 @@ def unleet(text: str, pieces: PieceCount) -> str:
 
     def read(match: re.Match[str]) -> str:
         word = match.group()
-        if not candidate(word):
-            return word
         letters = word.translate(_AS_LETTERS)
         return letters if pieces(letters) <= SHARE * pieces(word) else word
 
-    return _WORD.sub(read, text)
+    return _CANDIDATE.sub(read, text)
+
+
+def as_letters(text: str) -> str:
+    """``text`` with every :func:`candidate` word read as letters, with no vocabulary to
+    ask: for matching against a word list ("r33mb0ls0" meets the stem "reembols"), where a
+    product code read as letters ("HXioov") meets nothing."""
+    if _INSIDE.search(text) is None:
+        return text
+    return _CANDIDATE.sub(lambda m: m.group().translate(_AS_LETTERS), text)
 
 
 def piece_count(tokenizer: Any) -> PieceCount:

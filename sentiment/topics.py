@@ -15,6 +15,7 @@ from functools import cache
 from importlib import resources
 
 from reputation.core.text import fold
+from sentiment.leet import as_letters
 
 DANGER = "danger"
 
@@ -113,11 +114,16 @@ def forms_of(text: str) -> list[str]:
     """The forms of ``text`` the stems are matched in: folded, and, when letters are
     stretched for emphasis ("reembooolso", "poliiicia"), also with each stretch cut to one
     letter and to two (a stem with a double letter, "reembols", is met by one of them).
-    Fold once, then ask :func:`topics_in` and :func:`danger_in`."""
+    Leetspeak ("r33mb0ls0", "p0l1c14") is read as letters in a form of its own
+    (:func:`sentiment.leet.as_letters`). Fold once, then ask :func:`topics_in` and
+    :func:`danger_in`."""
     text = fold(text)
-    if _STRETCHED.search(text) is None:
-        return [text]
-    return [text, _STRETCHED.sub(r"\1", text), _STRETCHED.sub(r"\1\1", text)]
+    forms = [text]
+    if (lettered := as_letters(text)) != text:
+        forms.append(lettered)
+    if _STRETCHED.search(text) is not None:
+        forms += [_STRETCHED.sub(r"\1", text), _STRETCHED.sub(r"\1\1", text)]
+    return forms
 
 
 def topics_in(forms: list[str]) -> list[str]:

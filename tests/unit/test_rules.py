@@ -266,3 +266,9 @@ def test_a_star_row_in_the_text_is_the_rating_when_none_is_given():
     assert with_words.reasons == ["negative_text", "rating_text_mismatch"]
     assert judge("★★★★★", None, NEG).label is Label.POSITIVE  # stars alone: not the model
     assert judge("★☆☆☆☆", 5, POS).reasons == []  # a given rating wins over typed stars
+
+
+def test_topics_and_danger_words_are_found_in_leetspeak():
+    assert topics_of("qu3r0 m3u r33mb0ls0, vou ch4m4r a p0l1c14") == ["refund", "fraud"]
+    assert has_danger_words("Th1s 1s 4 5c4m")
+    assert topics_of("Sony HX100v, Bose qc35ii, WH1000XM3") == []  # codes read as letters
