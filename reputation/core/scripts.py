@@ -8,7 +8,8 @@ model rarely saw. 420 rows of the Russian training data hold such words (LiveLib
 Otzovik). A word is rewritten only when its lookalikes can make it wholly one script: the
 script most of its letters are in, else the other ("ХХI", Cyrillic Х with a Latin I, reads
 "XXI"). Words that mix scripts for real ("publishingСейчас", "ФФантGame") are left as
-written.
+written. Greek lookalikes (Ο Ρ Α ο α ν…) in a Latin or Cyrillic word are read as the Latin
+letters they pass for first.
 """
 
 from __future__ import annotations
@@ -49,9 +50,31 @@ def _one_script(match: re.Match[str]) -> str:
     return word
 
 
+# Greek letters that pass for Latin ones in print ("Ρéssimο" with Greek Rho and omicron), and
+# the Latin letter each passes for; a Cyrillic word with one is then put right as above.
+_GREEK_TO_LATIN = str.maketrans("ΑΒΕΖΗΙΚΜΝΟΡΤΥΧαγεικνορτυχϲϹ", "ABEZHIKMNOPTYXayeiknoptuxcC")
+_GREEK_LETTER = "\u0370-\u03ff"
+_ANY_GREEK = re.compile(f"[{_GREEK_LETTER}]")
+# A whole word that holds a Greek letter and a Latin or Cyrillic one.
+_WITH_GREEK = re.compile(
+    rf"(?<!{_LETTER})(?={_LETTER}*?[{_GREEK_LETTER}])"
+    rf"(?={_LETTER}*?[{_LATIN_LETTER}{_CYRILLIC_LETTER}]){_LETTER}++"
+)
+
+
+def _without_greek(match: re.Match[str]) -> str:
+    word = match.group()
+    rewritten = word.translate(_GREEK_TO_LATIN)
+    return word if _ANY_GREEK.search(rewritten) else rewritten
+
+
 def one_script(text: str) -> str:
     """``text`` with each word that mixes Latin and Cyrillic letters written in one script
-    when its lookalike letters allow: "Сбеpбaнк" → "Сбербанк", "pоlícia" → "polícia"."""
+    when its lookalike letters allow: "Сбеpбaнк" → "Сбербанк", "pоlícia" → "polícia". Greek
+    lookalikes in a Latin or Cyrillic word go first ("Ρéssimο" → "Péssimo", "Ужаснοе" →
+    "Ужасное"); Greek words, and words whose Greek letters pass for none, stay Greek."""
+    if _ANY_GREEK.search(text):
+        text = _WITH_GREEK.sub(_without_greek, text)
     if not _ANY_CYRILLIC.search(text):
         return text
     return _MIXED.sub(_one_script, text)
