@@ -5,7 +5,8 @@ Scores the validation split (``reputation eval --validation``'s rows) twice, as 
 reads it and with the reading form switched off, and prints macro-F1 per dataset. Then a
 fixed sample of pt/es/it/ru/fa validation rows made hostile — wholly upper-cased, 30% of the
 words upper-cased, a zero-width space, soft hyphen, right-to-left mark or tatweel inside 30%
-of the words, 30% of the words spelled out letter by letter ("p é s s i m o") or with their
+of the words, 30% of the words spelled out letter by letter ("p é s s i m o", "p.é.s.s.i.m.o",
+"p-é-s-s-i-m-o") or with their
 Latin/Cyrillic lookalike letters in the other script ("реssimо"), escaped for HTML as old
 web pages and exports do (every non-ASCII letter an entity, "P&eacute;ssimo",
 "&#1087;&#1083;&#1086;&#1093;&#1086;", and "<br />" between sentences), or with 3–6
@@ -199,6 +200,8 @@ def main() -> None:
         ("right-to-left mark", lambda t: some_words(t, inside("\u200f"))),
         ("tatweel", lambda t: some_words(t, inside("\u0640"))),
         ("spelled out", lambda t: some_words(t, " ".join)),
+        ("spelled with dots", lambda t: some_words(t, ".".join)),
+        ("spelled with dashes", lambda t: some_words(t, "-".join)),
         ("lookalike letters", lambda t: some_words(t, other_script)),
         ("HTML entities", html_escaped),
         ("zalgo", lambda t: some_words(t, zalgo)),

@@ -23,9 +23,9 @@ hide.
   (:func:`reputation.core.text.unstacked`): each mark is a piece of its own to the model.
 - A word that mixes Latin and Cyrillic lookalike letters ("Сбеpбaнк", typed to stay out of
   searches) is written in one script (:func:`reputation.core.scripts.one_script`).
-- A word spelled out letter by letter for emphasis ("P É S S I M O", "B A S T A") is read
-  as the word (:func:`unspaced`); spelled out, each letter is a piece of its own and the
-  word is lost to the model.
+- A word spelled out letter by letter for emphasis ("P É S S I M O", "B A S T A",
+  "P.é.s.s.i.m.o", "N-U-N-C-A") is read as the word (:func:`unspaced`); spelled out, each
+  letter is a piece of its own and the word is lost to the model.
 - Leetspeak ("p3ss1mo", "h0rr1bl3") is read as letters when the model's vocabulary says
   the letters are the word (:mod:`sentiment.leet`; product codes like "HX100v" stay).
 - Shouting is read in lower case (:func:`sentiment.casing.unshout`).
@@ -48,15 +48,22 @@ from sentiment.leet import PieceCount, unleet
 
 __all__ = ["as_seen", "reading_form", "unspaced", "visible"]
 
-MIN_SPELLED = 4  # letters in a row, one space apart, before they are read as one word
-_SPELLED = re.compile(rf"(?<!\w)(?:[^\W\d_] ){{{MIN_SPELLED - 1},}}[^\W\d_](?!\w)")
+MIN_SPELLED = 4  # letters in a row, one mark apart, before they are read as one word
+SEPARATORS = " .-_*·•"  # what people put between the letters of a word they spell out
+# A letter, a separator, then letters each after that same separator.
+_SPELLED = re.compile(
+    rf"(?<!\w)[^\W\d_]([{re.escape(SEPARATORS)}])[^\W\d_]"
+    rf"(?:\1[^\W\d_]){{{MIN_SPELLED - 2},}}(?!\w)"
+)
 
 
 def unspaced(text: str) -> str:
-    """``text`` with each run of :data:`MIN_SPELLED` or more single letters, one space
-    apart, written as one word: "P É S S I M O  A T E N D I M E N T O" → "PÉSSIMO
-    ATENDIMENTO". Shorter runs are initials or words ("J R R", "a e o")."""
-    return _SPELLED.sub(lambda m: m.group().replace(" ", ""), text) if " " in text else text
+    """``text`` with each run of :data:`MIN_SPELLED` or more single letters, one space or
+    one other :data:`SEPARATORS` mark apart (the same mark throughout), written as one word:
+    "P É S S I M O  A T E N D I M E N T O" → "PÉSSIMO ATENDIMENTO", "P.é.s.s.i.m.o" →
+    "Péssimo", "N-U-N-C-A" → "NUNCA". Shorter runs are initials, abbreviations or words ("J
+    R R", "a e o", "S.O.S", "U.S.A.")."""
+    return _SPELLED.sub(lambda m: m.group().replace(m.group(1), ""), text)
 
 
 def as_seen(text: str) -> str:

@@ -42,6 +42,14 @@ def test_words_spelled_out_letter_by_letter_are_read_as_words():
     assert unspaced("у ж а с н о") == "ужасно"
 
 
+def test_letters_spelled_out_with_dots_dashes_or_stars_are_read_as_words():
+    assert unspaced("P.é.s.s.i.m.o a.t.e.n.d.i.m.e.n.t.o") == "Péssimo atendimento"
+    assert unspaced("N-U-N-C-A M-A-I-S!") == "NUNCA MAIS!"
+    assert unspaced("P*É*S*S*I*M*O, E.E.U.U.") == "PÉSSIMO, EEUU."
+    for text in ("S.O.S", "U.S.A.", "a-b-c", "P.S.", "e-mail", "P.-É.S", "a.b-c.d", "1.2.3.4"):
+        assert unspaced(text) == text
+
+
 def test_initials_short_words_and_codes_stay_as_written():
     for text in ("J R R Tolkien", "a e o", "A B C", "x1 y2 z3 w4", "1 2 3 4 5", "nota 1 0 0"):
         assert unspaced(text) == text
