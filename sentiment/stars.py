@@ -24,8 +24,8 @@ def stars_in(text: str) -> int | None:
     """The rating (1–5) a row of five or ten star glyphs in ``text`` gives: its filled stars
     out of five ("★★☆☆☆" is 2; of ten glyphs each counts half). A row of outlines only
     ("☆☆☆☆☆", written for five stars as often as for none) and rows of any other length
-    ("⭐⭐⭐" as decoration) give none. Several rows (one per
-    aspect: "Comida ★★★★★ Entrega ★☆☆☆☆") give the lowest: that is the complaint."""
+    ("⭐⭐⭐" as decoration) give none. Several rows (one per aspect: "Comida ★★★★★ Entrega
+    ★☆☆☆☆") give the lowest: that is the complaint."""
     ratings = []
     for run in _RUN.finditer(text):
         filled = sum(run.group().count(c) for c in FILLED)
