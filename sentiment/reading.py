@@ -41,7 +41,7 @@ from __future__ import annotations
 import re
 
 from reputation.core.scripts import one_script
-from reputation.core.text import html_as_text, plain_letters, unmangled, unstacked, visible
+from reputation.core.text import as_typed, unstacked, visible
 from sentiment.casing import unshout
 from sentiment.emoji import known_emoji
 from sentiment.leet import PieceCount, unleet
@@ -67,13 +67,11 @@ def unspaced(text: str) -> str:
 
 
 def as_seen(text: str) -> str:
-    """The characters of ``text`` as a reader sees them: HTML escaping undone
-    (:func:`reputation.core.text.html_as_text`), mojibake repaired
-    (:func:`reputation.core.text.unmangled`), styled letters written plain
-    (:func:`reputation.core.text.plain_letters`), invisible characters
-    (:func:`reputation.core.text.visible`) and stacked marks dropped, one script per word.
-    The model and language ID both start from this."""
-    return one_script(unstacked(visible(plain_letters(unmangled(html_as_text(text))))))
+    """The characters of ``text`` as a reader sees them: :func:`reputation.core.text.as_typed`
+    (HTML escaping undone, mojibake repaired, styled letters written plain), invisible
+    characters (:func:`reputation.core.text.visible`) and stacked marks dropped, one script
+    per word. The model and language ID both start from this."""
+    return one_script(unstacked(visible(as_typed(text))))
 
 
 def reading_form(text: str, pieces: PieceCount | None = None) -> str:

@@ -127,11 +127,9 @@ def fold(text: str) -> str:
     letters, ligatures), accents and other combining marks dropped (``não`` → ``nao``,
     ``ещё`` → ``еще``, Arabic vowel signs), case folded, Persian letters unified,
     :func:`invisible` characters dropped, words of mixed Latin and Cyrillic lookalikes in one
-    script (:func:`reputation.core.scripts.one_script`), HTML escaping undone
-    (:func:`html_as_text`: ``n&atilde;o`` is ``não``), mojibake repaired (:func:`unmangled`:
-    ``nÃ£o`` is ``não``), styled letters written plain (:func:`plain_letters`)."""
-    plain = plain_letters(unmangled(html_as_text(text)))
-    decomposed = unicodedata.normalize("NFKD", one_script(plain))
+    script (:func:`reputation.core.scripts.one_script`), read :func:`as_typed` first
+    (``n&atilde;o``, ``nÃ£o`` and ``ɴãᴏ`` are ``não``)."""
+    decomposed = unicodedata.normalize("NFKD", one_script(as_typed(text)))
     bare = "".join(c for c in decomposed if not unicodedata.combining(c))
     return bare.casefold().translate(_fold_table())
 
@@ -233,6 +231,14 @@ def _c1_as_byte(error: UnicodeError) -> tuple[bytes, int]:
 
 _C1_AS_BYTE = "reputation.c1_as_byte"
 codecs.register_error(_C1_AS_BYTE, _c1_as_byte)
+
+
+def as_typed(text: str) -> str:
+    """``text`` as its writer typed it, before a web page, an export or a font generator got
+    at it: HTML escaping undone (:func:`html_as_text`), mojibake repaired
+    (:func:`unmangled`), styled letters written plain (:func:`plain_letters`). Words are
+    compared (:func:`fold`) and read by the model (``sentiment.reading.as_seen``) from this."""
+    return plain_letters(unmangled(html_as_text(text)))
 
 
 def clean_json(value: object) -> object:
