@@ -22,7 +22,7 @@ from pydantic import ValidationError
 from config.settings import Settings
 from reputation.core.errors import ConfigError, ReputationError
 from reputation.core.models import Case, Review, Sentiment, utcnow
-from reputation.core.text import INPUT_ERRORS, as_number, half_up, lang_code, read_json, undecoded
+from reputation.core.text import INPUT_ERRORS, as_number, half_up, lang_code, read_json, unreadable
 from reputation.storage.cases import new_case_ref
 from responders.drafts import TemplateDrafter, first_name, needs_approval, wants_reply, wording
 from responders.suspicion import Observed, detect_batch
@@ -75,9 +75,7 @@ def _lenient(fields: dict[str, Any]) -> dict[str, Any]:
 
 def read_row(line: str, number: int) -> Row:
     """Parse one line into a review and, when present, its sentiment."""
-    if not line.strip():
-        return Row(None, f"line {number}: empty line")
-    if why := undecoded(line):
+    if why := unreadable(line):
         return Row(None, f"line {number}: {why}")
     try:
         raw = read_json(line)

@@ -14,7 +14,7 @@ from typing import Any, TextIO, cast
 from config.settings import Settings
 from reputation.core.models import review_text
 from reputation.core.protocols import SentimentModel
-from reputation.core.text import as_number, half_up, read_json, undecoded
+from reputation.core.text import as_number, half_up, read_json, unreadable
 from sentiment.data import Example, given_kind, read_jsonl
 from sentiment.metrics import Figures, by_dataset
 from sentiment.rules import assess
@@ -64,6 +64,8 @@ def _chunks(lines: Iterable[str], size: int) -> Iterator[list[str]]:
 
 def _parse(line: str, number: int) -> tuple[dict[str, Any] | None, str | None]:
     """The input object, or an error saying why the line cannot be classified."""
+    if why := unreadable(line):
+        return None, f"line {number}: {why}"
     try:
         row = read_json(line)
     except json.JSONDecodeError as exc:
@@ -103,12 +105,7 @@ async def classify_lines(
         parsed: list[tuple[dict[str, Any] | None, str | None]] = []
         for line in chunk:
             number += 1
-            if not line.strip():
-                parsed.append((None, f"line {number}: empty line"))
-            elif why := undecoded(line):
-                parsed.append((None, f"line {number}: {why}"))
-            else:
-                parsed.append(_parse(line, number))
+            parsed.append(_parse(line, number))
         valid = {i: row for i, (row, err) in enumerate(parsed) if err is None and row is not None}
         # A review is its title and text; a title alone is a review too ("Never again").
         whole = {

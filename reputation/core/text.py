@@ -341,6 +341,12 @@ def undecoded(line: str) -> str | None:
     return f"not UTF-8 (byte 0x{byte:02X} at character {found.start() + 1}); save the file as UTF-8"
 
 
+def unreadable(line: str) -> str | None:
+    """Why a line of line-by-line input cannot be read at all: it is empty, or not UTF-8
+    (:func:`undecoded`); None for a line worth parsing."""
+    return "empty line" if not line.strip() else undecoded(line)
+
+
 def half_up(stars: float) -> int:
     """A fractional star rating as whole stars, a half rounded up (2.5 → 3, 4.5 → 5), the same
     way every collector reads one. Python's ``round`` rounds a half to even, which would read
