@@ -1,6 +1,7 @@
 import pytest
 
 from sentiment.language import detect_language
+from tests.text_kit import read_as
 
 
 @pytest.mark.parametrize(
@@ -230,9 +231,7 @@ def test_zalgo_text_is_identified_as_its_letters():
     ],
 )
 def test_mojibake_is_identified_by_the_language_under_it(text, lang, encoding):
-    # The UTF-8 bytes read in another code page; undefined bytes as Latin-1 reads them.
-    mangled = "".join(bytes([b]).decode(encoding, "ignore") or chr(b) for b in text.encode())
-    assert detect_language(mangled) == lang
+    assert detect_language(read_as(text, encoding)) == lang
 
 
 @pytest.mark.parametrize(

@@ -14,6 +14,7 @@ from reputation.core.text import (
     read_json,
     unmangled,
 )
+from tests.text_kit import read_as
 
 
 def test_lone_surrogates_and_control_characters_become_the_replacement_character():
@@ -136,11 +137,6 @@ def test_language_tags_are_read_as_two_letter_codes():
         assert lang_code(bad) is None, bad
 
 
-def _read_as(text: str, encoding: str) -> str:
-    # The UTF-8 bytes read in another code page; undefined bytes stay as Latin-1 reads them.
-    return "".join(bytes([b]).decode(encoding, "ignore") or chr(b) for b in text.encode())
-
-
 @pytest.mark.parametrize(
     "text",
     [
@@ -152,12 +148,12 @@ def _read_as(text: str, encoding: str) -> str:
 )
 @pytest.mark.parametrize("encoding", ["cp1252", "latin-1", "cp1251"])
 def test_mojibake_is_repaired(text, encoding):
-    assert unmangled(_read_as(text, encoding)) == text
-    assert unmangled(_read_as(_read_as(text, encoding), encoding)) == text  # read wrong twice
+    assert unmangled(read_as(text, encoding)) == text
+    assert unmangled(read_as(read_as(text, encoding), encoding)) == text  # read wrong twice
 
 
 def test_russian_read_as_windows_1251_is_repaired():
-    assert _read_as("Ужасно", "cp1251") == "РЈР¶Р°СЃРЅРѕ"
+    assert read_as("Ужасно", "cp1251") == "РЈР¶Р°СЃРЅРѕ"
     assert unmangled("РЈР¶Р°СЃРЅРѕ, РЅРµ СЂРµРєРѕРјРµРЅРґСѓСЋ") == "Ужасно, не рекомендую"
 
 
