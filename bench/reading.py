@@ -5,19 +5,19 @@ Scores the validation split (``reputation eval --validation``'s rows) twice, as 
 reads it and with the reading form switched off, and prints macro-F1 per dataset. Then a
 fixed sample of pt/es/it/ru/fa validation rows made hostile — wholly upper-cased, 30% of the
 words upper-cased, a zero-width space, soft hyphen, right-to-left mark or tatweel inside 30%
-of the words, 30% of the words spelled out letter by letter ("p é s s i m o", "p.é.s.s.i.m.o",
-"p-é-s-s-i-m-o") or with their
-Latin/Cyrillic lookalike letters in the other script ("реssimо"), escaped for HTML as old
-web pages and exports do (every non-ASCII letter an entity, "P&eacute;ssimo",
-"&#1087;&#1083;&#1086;&#1093;&#1086;", and "<br />" between sentences), or with 3–6
-combining marks stacked on each letter of 30% of the words ("zalgo"), or mojibake (the
-UTF-8 bytes read as windows-1252 or windows-1251: "PÃ©ssimo", "РЈР¶Р°СЃРЅРѕ"), or with
-every Latin letter styled by a "fancy text" generator (small capitals "ᴘéssɪᴍᴏ", negative
-squared "🅿é🆂🆂🅸🅼🅾", mathematical bold "𝐏é𝐬𝐬𝐢𝐦𝐨"), or 30% of the Latin words in
-leetspeak ("p3ss1m0") — each with and without the reading form, printing accuracy, macro-F1
-and negative-class F1. Then the emoji the vocabulary lacks (``sentiment.emoji``): each alone and
-three times, and the validation texts holding one of their stand-ins with it swapped for the
-emoji it stands in for. The time the reading form itself takes per text is printed last.
+of the words, 30% of the words spelled out letter by letter ("p é s s i m o",
+"p.é.s.s.i.m.o", "p-é-s-s-i-m-o") or with their Latin/Cyrillic lookalike letters in the
+other script ("реssimо"), escaped for HTML as old web pages and exports do (every non-ASCII
+letter an entity, "P&eacute;ssimo", "&#1087;&#1083;&#1086;&#1093;&#1086;", and "<br />"
+between sentences), or with 3–6 combining marks stacked on each letter of 30% of the words
+("zalgo"), or mojibake (the UTF-8 bytes read as windows-1252 or windows-1251: "PÃ©ssimo",
+"РЈР¶Р°СЃРЅРѕ"), or with every Latin letter styled by a "fancy text" generator (small
+capitals "ᴘéssɪᴍᴏ", negative squared "🅿é🆂🆂🅸🅼🅾", mathematical bold "𝐏é𝐬𝐬𝐢𝐦𝐨"), or 30% of
+the Latin words in leetspeak ("p3ss1m0") — each with and without the reading form, printing
+accuracy, macro-F1 and negative-class F1. Then the emoji the vocabulary lacks
+(``sentiment.emoji``): each alone and three times, and the validation texts holding one of
+their stand-ins with it swapped for the emoji it stands in for. The time the reading form
+itself takes per text is printed last.
 
     .venv/bin/python bench/reading.py [--sample 1500] [--skip-full] [--only SHAPE ...]
 """
