@@ -227,7 +227,7 @@ def _latin_language(text: str) -> str:
     confident = CONFIDENT_SHORT if short else CONFIDENT
     if score >= (confident if guess in SUPPORTED else CONFIDENT_OTHER):
         return guess
-    by_words = _function_words(text)
+    by_words = _function_words(text, guesses)
     if guess not in SUPPORTED and score >= confident:
         # A fairly confident other language gives way only to words fastText also half-sees
         # ("La pulsera es preciosa": eo 0.69, es 0.24), not to one shared word (Dutch "was").
@@ -241,14 +241,20 @@ def _latin_language(text: str) -> str:
     return guess if score >= CONFIDENT else "und"
 
 
-def _function_words(text: str) -> str:
+def _function_words(text: str, guesses: list[tuple[str, float]]) -> str:
+    """The language whose function words the text holds most of. Where languages tie
+    ("Pessimo atendimento nao recomendo": Italian "pessimo", Portuguese "nao"), fastText's
+    ranking among the tied ones decides; ``und`` if it ranks none of them."""
     words = [w.lower() for w in _WORD.findall(text)]
     hits = {lang: sum(w in vocab for w in words) for lang, vocab in _FUNCTION_WORDS.items()}
-    ranked = sorted(hits.items(), key=lambda item: item[1], reverse=True)
-    (best, top), (_, second) = ranked[0], ranked[1]
-    if top == 0 or top == second:
+    top = max(hits.values())
+    if top == 0:
         return "und"
-    return best
+    tied = [lang for lang, count in hits.items() if count == top]
+    if len(tied) == 1:
+        return tied[0]
+    ranked = [lang for lang, _ in guesses if lang in tied]
+    return ranked[0] if ranked else "und"
 
 
 def language_of(text: str, given: str | None = None) -> str:

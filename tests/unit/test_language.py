@@ -243,3 +243,16 @@ def test_mojibake_is_identified_by_the_language_under_it(text, lang, encoding):
 )
 def test_styled_letters_are_identified_by_their_language(text, lang):
     assert detect_language(text) == lang
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        # "pessimo" is an Italian function word, "nao" a Portuguese one: fastText, unsure
+        # (English 0.30), ranks Portuguese above Italian.
+        ("Pessimo atendimento nao recomendo", "pt"),
+        ("bom dia, Atendimento on line , excelente. GRATA,", "pt"),
+    ],
+)
+def test_a_tie_of_function_words_goes_to_the_one_fasttext_ranks_higher(text, lang):
+    assert detect_language(text) == lang
