@@ -22,11 +22,12 @@ from pydantic import ValidationError
 from config.settings import Settings
 from reputation.core.errors import ConfigError, ReputationError
 from reputation.core.models import Case, Review, Sentiment, utcnow
-from reputation.core.text import INPUT_ERRORS, as_number, half_up, lang_code, read_json, unreadable
+from reputation.core.text import INPUT_ERRORS, half_up, lang_code, read_json, unreadable
 from reputation.storage.cases import new_case_ref
 from responders.drafts import TemplateDrafter, first_name, needs_approval, wants_reply, wording
 from responders.suspicion import Observed, detect_batch
 from sentiment.rules import assess
+from sentiment.stars import given_rating
 
 SENTIMENT_KEYS = {"label", "scores", "lang", "flag", "reasons", "topics", "severity"}
 RECENT = 50
@@ -56,15 +57,15 @@ def _reason(exc: ValidationError) -> str:
 
 def _lenient(fields: dict[str, Any]) -> dict[str, Any]:
     """What exports commonly send, read as a parsed review would have it: a regional tag
-    (``pt-BR`` → ``pt``), a fractional or quoted rating (a half rounded up, as ``classify``
-    and the collectors do), a numeric id. Anything else still meets the review model's own
-    checks."""
+    (``pt-BR`` → ``pt``), a fractional, quoted, "8/10" or "★★☆☆☆" rating
+    (:func:`~sentiment.stars.given_rating`, a half rounded up, as ``classify`` and the
+    collectors do), a numeric id. Anything else still meets the review model's own checks."""
     fields.setdefault("created_at", utcnow())  # a draft does not depend on it
     if fields.get("text") is None:
         fields["text"] = ""
     if isinstance(fields.get("lang"), str):
         fields["lang"] = lang_code(fields["lang"])
-    rating = as_number(fields.get("rating"))
+    rating = given_rating(fields.get("rating"))
     if rating is not None:
         fields["rating"] = half_up(rating)
     ident = fields.get("external_id")

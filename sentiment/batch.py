@@ -14,10 +14,11 @@ from typing import Any, TextIO, cast
 from config.settings import Settings
 from reputation.core.models import review_text
 from reputation.core.protocols import SentimentModel
-from reputation.core.text import as_number, half_up, read_json, unreadable
+from reputation.core.text import half_up, read_json, unreadable
 from sentiment.data import Example, given_kind, read_jsonl
 from sentiment.metrics import Figures, by_dataset
 from sentiment.rules import assess
+from sentiment.stars import given_rating
 
 CHUNK = 512
 PROGRESS_EVERY_S = 5.0
@@ -78,9 +79,12 @@ def _parse(line: str, number: int) -> tuple[dict[str, Any] | None, str | None]:
     if text is None and row.get("rating") is None and not row.get("title"):
         return row, f"line {number}: no text and no rating"
     rating = row.get("rating")
-    value = as_number(rating)
+    value = given_rating(rating)
     if rating is not None and not (value is not None and 1 <= value <= 5):
-        return row, f"line {number}: rating must be a number from 1 to 5"
+        return row, (
+            f"line {number}: rating must be 1 to 5 stars: a number, or text such as "
+            "4,5 or 8/10 or ★★☆☆☆"
+        )
     for key in ("lang", "title"):
         if row.get(key) is not None and not isinstance(row[key], str):
             return row, f"line {number}: {key} must be a string"
@@ -124,7 +128,7 @@ async def classify_lines(
                 out.write(json.dumps({**(row or {}), "error": err}, ensure_ascii=False) + "\n")
                 continue
             assert row is not None  # noqa: S101 - no error means a parsed object
-            rating = as_number(row.get("rating"))
+            rating = given_rating(row.get("rating"))
             result = assess(
                 text=whole[i],
                 rating=half_up(rating) if rating is not None else None,

@@ -12,7 +12,8 @@ from typing import NamedTuple, cast
 
 from reputation.core.errors import ConfigError
 from reputation.core.models import Kind, Label, review_text
-from reputation.core.text import INPUT_ERRORS, as_number, read_json, undecoded
+from reputation.core.text import INPUT_ERRORS, read_json, undecoded
+from sentiment.stars import given_rating
 
 LABELS = (Label.NEGATIVE.value, Label.NEUTRAL.value, Label.POSITIVE.value)
 
@@ -68,7 +69,7 @@ def _example(row: dict[str, object], path: Path, lang: str) -> Example:
         label=label,
         dataset=str(row.get("dataset") or path.stem),
         lang=str(row.get("lang") or lang),
-        rating=as_number(rating),
+        rating=given_rating(rating),
         kind=_kind(row),
     )
 

@@ -1,4 +1,5 @@
-"""A star rating written in the text: "★☆☆☆☆", "⭐⭐⭐⭐⭐", "★★☆☆☆☆☆☆☆☆".
+"""A star rating written in the text: "★☆☆☆☆", "⭐⭐⭐⭐⭐", "★★☆☆☆☆☆☆☆☆"; and a rating field
+as exports write one (:func:`given_rating`: ``4``, ``"4,5"``, ``"2/5"``, ``"8/10"``, ``"★★☆☆☆"``).
 
 Some sources have no rating field and customers type one; some exports flatten the rating
 into the text. To the model a row of star glyphs is just stars: "★☆☆☆☆" read *positive*
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from reputation.core.text import half_up
+from reputation.core.text import as_number, half_up
 
 FILLED = "★⭐🌟"
 EMPTY = "☆✩"
@@ -34,3 +35,28 @@ def stars_in(text: str) -> int | None:
         if filled and filled + empty in (5, 10):
             ratings.append(half_up(filled * 5 / (filled + empty)))
     return min(ratings) if ratings else None
+
+
+# "2/5", "8 / 10", "2 of 5", "2 out of 5", "2 de 5", "2 su 5", "2 из 5", "2 از 5".
+_OUT_OF = re.compile(
+    r"\s*([0-9]+(?:[.,][0-9]+)?)\s*(?:/|(?:out )?of|de|su|из|از)\s*(5|10)\s*", re.IGNORECASE
+)
+
+
+def given_rating(value: object) -> float | None:
+    """A rating field's value as stars out of five, read as exports write it: a number or
+    one in a string (:func:`~reputation.core.text.as_number`), a score out of 5 or 10
+    ("2/5", "8 out of 10": a 1..10 score maps linearly onto 1..5, as the collectors map
+    one), or a row of star glyphs alone ("★★☆☆☆"). None for anything else; whether the
+    number is a star rating at all (1..5) is the caller's check."""
+    number = as_number(value)
+    if number is not None or not isinstance(value, str):
+        return number
+    if out_of := _OUT_OF.fullmatch(value):
+        score = as_number(out_of[1])
+        assert score is not None  # noqa: S101 - the pattern admits only numbers
+        return score if out_of[2] == "5" else 1 + (score - 1) * 4 / 9
+    row = value.strip()
+    if _RUN.fullmatch(row):
+        return stars_in(row)
+    return None

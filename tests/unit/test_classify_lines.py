@@ -114,6 +114,22 @@ async def test_quoted_ratings_count_and_non_json_numbers_do_not_leak_out():
     assert "title must be a string" in out[4]["error"]
 
 
+async def test_ratings_written_out_of_five_ten_or_in_stars_count():
+    lines = [
+        json.dumps({"id": "frac", "text": "ok", "rating": "2/5"}),
+        json.dumps({"id": "ten", "text": "ok", "rating": "9/10"}),
+        json.dumps({"id": "stars", "text": "ok", "rating": "★☆☆☆☆"}),
+        json.dumps({"id": "over", "text": "ok", "rating": "7/5"}),
+    ]
+    out, (done, errors), _ = await run(lines)
+    assert (done, errors) == (3, 1)
+    assert out[0]["sentiment"]["reasons"] == ["low_rating"]
+    assert out[1]["sentiment"]["reasons"] == []
+    assert out[2]["sentiment"]["reasons"] == ["low_rating"]
+    assert out[2]["rating"] == "★☆☆☆☆"  # kept as given
+    assert "rating must be 1 to 5 stars" in out[3]["error"]
+
+
 async def test_hostile_lines_get_an_error_each_and_the_rest_are_classified():
     lines = [
         "[" * 100_000 + "]" * 100_000,

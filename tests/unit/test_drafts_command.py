@@ -219,9 +219,12 @@ def test_regional_tags_quoted_or_fractional_ratings_and_numeric_ids_are_read(set
         json.dumps({**PARSED, "external_id": "c", "rating": 0.4}),
         json.dumps({**PARSED, "external_id": "d", "rating": "one"}),
         json.dumps({**PARSED, "external_id": True}),
+        json.dumps({**PARSED, "external_id": "e", "rating": "2/5"}),
     ]
     rows, (drafted, errors) = run(lines, settings)
-    assert (drafted, errors) == (2, 3)
+    assert (drafted, errors) == (3, 3)
+    assert rows[5]["rating"] == "2/5"
+    assert "draft" in rows[5]
     assert [r["draft"]["lang"] for r in rows[:2]] == ["es", "es"]
     assert rows[0]["lang"] == "es-MX"  # the input is kept as it was
     assert rows[1]["external_id"] == 7

@@ -2,7 +2,7 @@
 
 import pytest
 
-from sentiment.stars import stars_in
+from sentiment.stars import given_rating, stars_in
 
 
 @pytest.mark.parametrize(
@@ -36,3 +36,34 @@ def test_a_row_of_five_or_ten_stars_is_a_rating(text, stars):
 )
 def test_other_stars_are_no_rating(text):
     assert stars_in(text) is None
+
+
+@pytest.mark.parametrize(
+    ("value", "stars"),
+    [
+        (4, 4.0),
+        ("4,5", 4.5),  # as_number's shapes pass through
+        ("2/5", 2.0),
+        (" 4.5 / 5 ", 4.5),
+        ("2 out of 5", 2.0),
+        ("2 de 5", 2.0),
+        ("3 из 5", 3.0),
+        ("10/10", 5.0),  # 1..10 maps linearly onto 1..5, as the collectors map it
+        ("1/10", 1.0),
+        ("★★☆☆☆", 2),
+        ("⭐⭐⭐⭐⭐", 5),
+    ],
+)
+def test_a_rating_field_is_read_as_exports_write_it(value, stars):
+    assert given_rating(value) == stars
+
+
+@pytest.mark.parametrize(
+    "value", ["five", "2/3", "☆☆☆☆☆", "★★★", "★★☆☆☆ nota", "", True, None, [2], "2/5/5"]
+)
+def test_a_rating_field_that_is_no_rating_is_none(value):
+    assert given_rating(value) is None
+
+
+def test_scores_out_of_ten_keep_their_order():
+    assert [round(given_rating(f"{n}/10")) for n in range(1, 11)] == [1, 1, 2, 2, 3, 3, 4, 4, 5, 5]
