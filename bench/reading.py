@@ -13,7 +13,8 @@ between sentences), or with 3–6 combining marks stacked on each letter of 30% 
 ("zalgo"), or mojibake (the UTF-8 bytes read as windows-1252 or windows-1251: "PÃ©ssimo",
 "РЈР¶Р°СЃРЅРѕ"), or with every Latin letter styled by a "fancy text" generator (small
 capitals "ᴘéssɪᴍᴏ", negative squared "🅿é🆂🆂🅸🅼🅾", mathematical bold "𝐏é𝐬𝐬𝐢𝐦𝐨"), or 30% of
-the Latin words in leetspeak ("p3ss1m0") — each with and without the reading form, printing
+the Latin words in leetspeak ("p3ss1m0"), or struck through or underlined throughout
+("p̶é̶s̶s̶i̶m̶o̶") — each with and without the reading form, printing
 accuracy, macro-F1 and negative-class F1. Then the emoji the vocabulary lacks
 (``sentiment.emoji``): each alone and three times, and the validation texts holding one of
 their stand-ins with it swapped for the emoji it stands in for. The time the reading form
@@ -164,6 +165,12 @@ def labels(model: object, texts: Sequence[str], kinds: Sequence[str], on: bool) 
     return [s.label.value for s in _scores(model, texts, kinds, on)]
 
 
+def drawn(mark: str) -> Callable[[str], str]:
+    """A line through or under the whole text, as a generator draws one: the combining
+    ``mark`` after every character but line breaks."""
+    return lambda text: "".join(c if c == "\n" else c + mark for c in text)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sample", type=int, default=1500)
@@ -211,6 +218,8 @@ def main() -> None:
         ("squared letters", styled("squared")),
         ("mathematical bold", styled("bold")),
         ("leetspeak", lambda t: some_words(t, leet)),
+        ("struck through", drawn("\u0336")),
+        ("underlined", drawn("\u0332")),
     ]
     for name, shape in shapes:
         if args.only and name not in args.only:

@@ -89,13 +89,34 @@ def _styled_letters() -> dict[int, str]:
     return table
 
 
+# The marks the same generators draw through or under every letter: strikethrough
+# ("p̶é̶s̶s̶i̶m̶o̶", read positive and Japanese), slash, tilde overlay, underline, overline. No
+# language read here writes them. After an arrow or a mathematical symbol they are kept:
+# "=" + long solidus is "≠".
+# Over a few words of a text they are not a style but a retraction ("убить д̶в̶у̶х̶ ̶з̶а̶й̶ц̶е̶в̶
+# трех зайцев", as all 12 labelled texts that have them use them), and stay as written.
+_OVERLAY = re.compile(
+    r"(?<![=<>\u2190-\u21ff\u2200-\u22ff])[\u0305\u0332-\u0338\u033f\u20d2\u20d3\u20e5\u20e6]"
+)
+
+
+def _drawn_throughout(text: str) -> bool:
+    """Lines drawn under or through at least half the letters: a style, not a retraction."""
+    return 2 * len(_OVERLAY.findall(text)) >= sum(c.isalpha() for c in text)
+
+
 def plain_letters(text: str) -> str:
     """``text`` with the styled Latin letters of "fancy text" generators written plain:
     small capitals ("ᴘéssɪᴍᴏ", which Unicode normalisation leaves alone; to the model it read
     positive, and Swedish), negative squared and circled letters ("🅿🅴🆂🆂🅸🅼🅾", read
     neutral), mathematical bold, italic and script letters ("𝐏é𝐬𝐬𝐢𝐦𝐨"), circled, parenthesized
-    and full-width ones. Capitals stay capitals, so shouting is still seen as shouting."""
-    if text.isascii() or _IN_STYLED_BLOCK.search(text) is None:  # translate is slower
+    and full-width ones, and without the lines they draw through or under a whole text
+    (:data:`_OVERLAY`). Capitals stay capitals, so shouting is still seen as shouting."""
+    if text.isascii():
+        return text
+    if _OVERLAY.search(text) and _drawn_throughout(text):
+        text = _OVERLAY.sub("", text)
+    if _IN_STYLED_BLOCK.search(text) is None:  # translate is slower
         return text
     return text.translate(_styled_letters())
 

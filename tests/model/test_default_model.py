@@ -168,3 +168,18 @@ async def test_a_comment_filled_with_one_emoji_reads_as_that_emoji(model):
     assert angry.label.value == "negative"
     assert crying.label.value == "negative"
     assert hearts.label.value == "positive"
+
+
+async def test_letters_struck_through_or_underlined_are_read(model):
+    # As written, each of these read positive: the marks were pieces of their own.
+    drawn = [
+        "".join(c + mark for c in text)
+        for text, mark in (
+            ("ужасный сервис", "\u0336"),
+            ("Terrible service, never again", "\u0336"),
+            ("péssimo atendimento", "\u0332"),
+            ("servizio pessimo", "\u0338"),
+        )
+    ]
+    for text, score in zip(drawn, await model.score(drawn), strict=True):
+        assert score.label.value == "negative", text

@@ -204,6 +204,29 @@ def test_styled_letters_are_written_plain(styled, plain):
     assert plain_letters(styled) == plain
 
 
+@pytest.mark.parametrize(
+    ("drawn", "plain"),
+    [
+        ("p\u0336é\u0336s\u0336s\u0336i\u0336m\u0336o\u0336 \u0336", "péssimo "),  # struck
+        ("u\u0332m\u0332a\u0332 \u0332b\u0332o\u0332s\u0332t\u0332a\u0332", "uma bosta"),
+        ("m\u0338a\u0338l\u0338o\u0338", "malo"),  # slashed
+        ("pe\u0301\u0336s\u0336", "pe\u0301s"),  # the accent under the stroke stays
+        ("N\u0336u\u0336n\u0336c\u0336a\u0336!\u0336", "Nunca!"),  # punctuation too
+    ],
+)
+def test_lines_drawn_through_or_under_letters_are_dropped(drawn, plain):
+    assert plain_letters(drawn) == plain
+
+
+def test_a_few_struck_words_are_a_retraction_and_stay_as_written():
+    text = "Мара решает убить " + "".join(c + "\u0336" for c in "двух зайцев") + " трех зайцев"
+    assert plain_letters(text) == text
+
+
+def test_a_slash_over_a_symbol_is_kept():
+    assert plain_letters("preço =\u0338 qualidade") == "preço =\u0338 qualidade"  # ≠
+
+
 def test_plain_letters_leave_real_text_alone():
     text = "Péssimo! Ужасно, خیلی بد 😡 🆗 🆘 ① 𝟏 ǫ ɛ ə"  # no styled Latin letter here
     assert plain_letters(text) == text
