@@ -12,7 +12,7 @@ from reputation.core.models import Label, Sentiment, Severity
 from reputation.core.protocols import TextScore
 from reputation.core.text import lang_code
 from sentiment.language import language_of
-from sentiment.stars import stars_in
+from sentiment.stars import rating_alone, stars_in
 from sentiment.topics import danger_in, forms_of, topics_in
 
 CLEARLY_NEGATIVE = 0.7
@@ -41,16 +41,18 @@ def assess(
     """Combine the model's score (None when there is no text) with rating and lexicon rules.
 
     With no ``rating``, a row of star glyphs in the text is the rating
-    (:func:`sentiment.stars.stars_in`: "★☆☆☆☆" is one star).
+    (:func:`sentiment.stars.stars_in`: "★☆☆☆☆" is one star), and a text that is nothing but
+    a rating ("★☆☆☆☆", "1/5": :func:`sentiment.stars.rating_alone`) is read as that rating.
 
     ``override`` is a human's label: it replaces the model's verdict on the text.
     """
     has_text = bool(text.strip())
     if rating is None and has_text:
-        rating = stars_in(text)
-        if rating is not None and not any(c.isalpha() for c in text):
-            # Nothing but the stars (and marks): they are the verdict, as a bare rating is.
+        if (rating := rating_alone(text)) is not None:
+            # Nothing but the stars or the score: they are the verdict, as a bare rating is.
             score, has_text = None, False
+        else:
+            rating = stars_in(text)
     detected = _language(text, lang) if has_text else (lang_code(lang) or "und")
     if score is None:
         label = label_from_rating(rating)

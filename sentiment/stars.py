@@ -60,3 +60,17 @@ def given_rating(value: object) -> float | None:
     if _RUN.fullmatch(row):
         return stars_in(row)
     return None
+
+
+def rating_alone(text: str) -> int | None:
+    """The rating (1–5) of a text that is nothing but one: a row of star glyphs with marks
+    around it ("★☆☆☆☆!"), or a score out of 5 or 10 ("1/5", "10/10.", "2 de 5"; "0/10" is one
+    star). To the model "1/5" and "5/5" alike read neutral. None for a text with anything
+    else in it."""
+    if not any(c.isalpha() for c in text) and (stars := stars_in(text)) is not None:
+        return stars
+    score = _OUT_OF.fullmatch(text.strip(" .!?¡¿"))
+    value = given_rating(score[0]) if score else None
+    if value is None or value > 5:
+        return None
+    return max(1, half_up(value))  # "0/10" typed alone is the lowest score there is

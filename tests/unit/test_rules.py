@@ -268,6 +268,15 @@ def test_a_star_row_in_the_text_is_the_rating_when_none_is_given():
     assert judge("★☆☆☆☆", 5, POS).reasons == []  # a given rating wins over typed stars
 
 
+def test_a_text_that_is_only_a_score_is_that_rating():
+    # The model read "1/5" and "5/5" alike neutral.
+    lowest = judge("1/5", None, POS)
+    assert lowest.reasons == ["low_rating"]
+    assert lowest.label is Label.NEGATIVE
+    assert judge("10/10!", None, NEG).label is Label.POSITIVE
+    assert judge("1/5 do preço, adorei", None, POS).reasons == []  # words: the model reads it
+
+
 def test_topics_and_danger_words_are_found_in_leetspeak():
     assert topics_of("qu3r0 m3u r33mb0ls0, vou ch4m4r a p0l1c14") == ["refund", "fraud"]
     assert has_danger_words("Th1s 1s 4 5c4m")

@@ -2,7 +2,7 @@
 
 import pytest
 
-from sentiment.stars import given_rating, stars_in
+from sentiment.stars import given_rating, rating_alone, stars_in
 
 
 @pytest.mark.parametrize(
@@ -67,3 +67,24 @@ def test_a_rating_field_that_is_no_rating_is_none(value):
 
 def test_scores_out_of_ten_keep_their_order():
     assert [round(given_rating(f"{n}/10")) for n in range(1, 11)] == [1, 1, 2, 2, 3, 3, 4, 4, 5, 5]
+
+
+@pytest.mark.parametrize(
+    ("text", "stars"),
+    [
+        ("★☆☆☆☆", 1),
+        ("★★☆☆☆!!", 2),
+        ("1/5", 1),
+        ("10/10.", 5),
+        ("0/10", 1),  # the lowest score there is
+        ("2 de 5", 2),
+        ("4 out of 5!", 4),
+    ],
+)
+def test_a_text_that_is_nothing_but_a_rating_gives_it(text, stars):
+    assert rating_alone(text) == stars
+
+
+@pytest.mark.parametrize("text", ["★☆☆☆☆ horrível", "1/5 do preço", "11/10", "2/3", "5", ""])
+def test_a_text_with_more_than_a_rating_gives_none(text):
+    assert rating_alone(text) is None
