@@ -95,9 +95,9 @@ def _styled_letters() -> dict[int, str]:
 # "=" + long solidus is "≠".
 # Over a few words of a text they are not a style but a retraction ("убить д̶в̶у̶х̶ ̶з̶а̶й̶ц̶е̶в̶
 # трех зайцев", as all 12 labelled texts that have them use them), and stay as written.
-_OVERLAY = re.compile(
-    r"(?<![=<>\u2190-\u21ff\u2200-\u22ff])[\u0305\u0332-\u0338\u033f\u20d2\u20d3\u20e5\u20e6]"
-)
+_OVERLAY_MARK = "[\u0305\u0332-\u0338\u033f\u20d2\u20d3\u20e5\u20e6]"
+_ANY_OVERLAY = re.compile(_OVERLAY_MARK)  # the quick test: 5x faster without the look-behind
+_OVERLAY = re.compile(r"(?<![=<>\u2190-\u21ff\u2200-\u22ff])" + _OVERLAY_MARK)
 
 
 def _drawn_throughout(text: str) -> bool:
@@ -114,7 +114,7 @@ def plain_letters(text: str) -> str:
     (:data:`_OVERLAY`). Capitals stay capitals, so shouting is still seen as shouting."""
     if text.isascii():
         return text
-    if _OVERLAY.search(text) and _drawn_throughout(text):
+    if _ANY_OVERLAY.search(text) and _drawn_throughout(text):
         text = _OVERLAY.sub("", text)
     if _IN_STYLED_BLOCK.search(text) is None:  # translate is slower
         return text
