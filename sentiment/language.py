@@ -262,11 +262,29 @@ def _latin_language(text: str) -> str:
     return guess if score >= CONFIDENT else "und"
 
 
+# A doubled vowel: Italian and Portuguese double consonants ("ottimo", "pessimo") in words
+# of their own, and "ottimo" with one t is Portuguese.
+_DOUBLE = re.compile(r"([aeiouáéíóúàèìòùâêôãõ])\1")
+
+
+def _known_form(word: str) -> str:
+    """``word``, or the form of it some word list holds once one of its doubled vowels is
+    single again: :func:`plain` cut letters stretched for emphasis to two ("Pééééssimo" →
+    "pééssimo"), and "péssimo" is the word. Only a word no list holds is tried so."""
+    if any(word in vocab for vocab in _FUNCTION_WORDS.values()):
+        return word
+    for double in _DOUBLE.finditer(word):
+        single = word[: double.start()] + word[double.start() + 1 :]
+        if any(single in vocab for vocab in _FUNCTION_WORDS.values()):
+            return single
+    return word
+
+
 def _function_words(text: str, guesses: list[tuple[str, float]]) -> str:
     """The language whose function words the text holds most of. Where languages tie
     ("Pessimo atendimento nao recomendo": Italian "pessimo", Portuguese "nao"), fastText's
     ranking among the tied ones decides; ``und`` if it ranks none of them."""
-    words = [w.lower() for w in _WORD.findall(text)]
+    words = [_known_form(w.lower()) for w in _WORD.findall(text)]
     hits = {lang: sum(w in vocab for w in words) for lang, vocab in _FUNCTION_WORDS.items()}
     top = max(hits.values())
     if top == 0:

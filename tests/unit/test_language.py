@@ -273,3 +273,15 @@ def test_a_tie_of_function_words_goes_to_the_one_fasttext_ranks_higher(text, lan
 )
 def test_short_reviews_are_told_by_words_of_their_own_language(text, lang):
     assert detect_language(text) == lang
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [("Pééééssimo", "pt"), ("adoreiiiiiiii", "pt"), ("muuuuy malo", "es"), ("schifooooo", "it")],
+)
+def test_vowels_stretched_for_emphasis_are_read_as_the_word(text, lang):
+    assert detect_language(text) == lang
+
+
+def test_an_italian_double_consonant_is_not_taken_for_stretching():
+    assert detect_language("Ottimo originale") != "pt"  # "otimo" is Portuguese
