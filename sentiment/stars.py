@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from reputation.core.text import as_number, half_up
+from reputation.core.text import as_number, half_up, on_five_stars
 
 FILLED = "★⭐🌟"
 EMPTY = "☆✩"
@@ -43,6 +43,12 @@ _OUT_OF = re.compile(
 )
 
 
+def _stars_of(out_of: re.Match[str]) -> float:
+    """The stars out of five an :data:`_OUT_OF` match gives, unrounded."""
+    score = float(out_of[1].replace(",", "."))
+    return score if out_of[2] == "5" else on_five_stars(score, best=10)
+
+
 def given_rating(value: object) -> float | None:
     """A rating field's value as stars out of five, read as exports write it: a number or
     one in a string (:func:`~reputation.core.text.as_number`), a score out of 5 or 10
@@ -53,9 +59,7 @@ def given_rating(value: object) -> float | None:
     if number is not None or not isinstance(value, str):
         return number
     if out_of := _OUT_OF.fullmatch(value):
-        score = as_number(out_of[1])
-        assert score is not None  # noqa: S101 - the pattern admits only numbers
-        return score if out_of[2] == "5" else 1 + (score - 1) * 4 / 9
+        return _stars_of(out_of)
     row = value.strip()
     if _RUN.fullmatch(row):
         return stars_in(row)
@@ -69,8 +73,8 @@ def rating_alone(text: str) -> int | None:
     else in it."""
     if not any(c.isalpha() for c in text) and (stars := stars_in(text)) is not None:
         return stars
-    score = _OUT_OF.fullmatch(text.strip(" .!?¡¿"))
-    value = given_rating(score[0]) if score else None
+    out_of = _OUT_OF.fullmatch(text.strip(" .!?¡¿"))
+    value = _stars_of(out_of) if out_of else None
     if value is None or value > 5:
         return None
     return max(1, half_up(value))  # "0/10" typed alone is the lowest score there is

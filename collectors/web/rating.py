@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from reputation.core.text import half_up
+from reputation.core.text import half_up, on_five_stars
 
 
 def number(value: Any) -> float | None:
@@ -31,7 +31,7 @@ def scale_rating(value: Any, *, best: Any = 5, worst: Any = 1) -> int | None:
         raise ValueError(f"rating scale {low}..{high} is empty")
     if not low <= rating <= high:
         raise ValueError(f"rating {rating} is outside {low}..{high}")
-    stars = 1 + (rating - low) * 4 / (high - low)
+    stars = on_five_stars(rating, best=high, worst=low)
     return min(5, max(1, half_up(stars)))
 
 

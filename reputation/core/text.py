@@ -368,6 +368,12 @@ def unreadable(line: str) -> str | None:
     return "empty line" if not line.strip() else undecoded(line)
 
 
+def on_five_stars(value: float, *, best: float, worst: float = 1) -> float:
+    """``value`` on a ``worst..best`` scale mapped linearly onto 1..5 stars, unrounded (on
+    1..10: 1 → 1, 8 → 4.11, 10 → 5). Collectors and rating fields read every scale so."""
+    return 1 + (value - worst) * 4 / (best - worst)
+
+
 def half_up(stars: float) -> int:
     """A fractional star rating as whole stars, a half rounded up (2.5 → 3, 4.5 → 5), the same
     way every collector reads one. Python's ``round`` rounds a half to even, which would read
