@@ -121,6 +121,7 @@ _FUNCTION_WORDS = {
     lang: frozenset(text.split()) | frozenset(_REVIEW_TEXT[lang].split())
     for lang, text in _FUNCTION_TEXT.items()
 }
+_ANY_LIST = frozenset().union(*_FUNCTION_WORDS.values())
 
 
 _URL = re.compile(r"(?:https?://|www\.)\S*|\bhttps?\b", re.IGNORECASE)
@@ -271,11 +272,11 @@ def _known_form(word: str) -> str:
     """``word``, or the form of it some word list holds once one of its doubled vowels is
     single again: :func:`plain` cut letters stretched for emphasis to two ("Pééééssimo" →
     "pééssimo"), and "péssimo" is the word. Only a word no list holds is tried so."""
-    if any(word in vocab for vocab in _FUNCTION_WORDS.values()):
+    if word in _ANY_LIST:
         return word
     for double in _DOUBLE.finditer(word):
         single = word[: double.start()] + word[double.start() + 1 :]
-        if any(single in vocab for vocab in _FUNCTION_WORDS.values()):
+        if single in _ANY_LIST:
             return single
     return word
 
