@@ -37,27 +37,23 @@ def candidate(word: str) -> bool:
     return _CANDIDATE.fullmatch(word) is not None
 
 
-def unleet(text: str, pieces: PieceCount) -> str:
+def unleet(text: str, pieces: PieceCount | None = None) -> str:
     """``text`` with each :func:`candidate` word whose letters (0→o, 1→i, 3→e, 4→a, 5→s,
-    7→t) take at most :data:`SHARE` of its word pieces written in letters."""
+    7→t) take at most :data:`SHARE` of its word pieces written in letters. With no
+    ``pieces`` to ask, every candidate is written in letters: for matching against a word
+    list ("r33mb0ls0" meets the stem "reembols"), where a product code read as letters
+    ("HXioov") meets nothing."""
     if _INSIDE.search(text) is None:
         return text
 
     def read(match: re.Match[str]) -> str:
         word = match.group()
         letters = word.translate(_AS_LETTERS)
-        return letters if pieces(letters) <= SHARE * pieces(word) else word
+        if pieces is None or pieces(letters) <= SHARE * pieces(word):
+            return letters
+        return word
 
     return _CANDIDATE.sub(read, text)
-
-
-def as_letters(text: str) -> str:
-    """``text`` with every :func:`candidate` word read as letters, with no vocabulary to
-    ask: for matching against a word list ("r33mb0ls0" meets the stem "reembols"), where a
-    product code read as letters ("HXioov") meets nothing."""
-    if _INSIDE.search(text) is None:
-        return text
-    return _CANDIDATE.sub(lambda m: m.group().translate(_AS_LETTERS), text)
 
 
 def piece_count(tokenizer: Any) -> PieceCount:

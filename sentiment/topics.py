@@ -15,7 +15,7 @@ from functools import cache
 from importlib import resources
 
 from reputation.core.text import fold
-from sentiment.leet import as_letters
+from sentiment.leet import unleet
 
 DANGER = "danger"
 
@@ -115,11 +115,11 @@ def forms_of(text: str) -> list[str]:
     stretched for emphasis ("reembooolso", "poliiicia"), also with each stretch cut to one
     letter and to two (a stem with a double letter, "reembols", is met by one of them).
     Leetspeak ("r33mb0ls0", "p0l1c14") is read as letters in a form of its own
-    (:func:`sentiment.leet.as_letters`). Fold once, then ask :func:`topics_in` and
+    (:func:`sentiment.leet.unleet`). Fold once, then ask :func:`topics_in` and
     :func:`danger_in`."""
     text = fold(text)
     forms = [text]
-    if (lettered := as_letters(text)) != text:
+    if (lettered := unleet(text)) != text:
         forms.append(lettered)
     if _STRETCHED.search(text) is not None:
         forms += [_STRETCHED.sub(r"\1", text), _STRETCHED.sub(r"\1\1", text)]

@@ -2,7 +2,7 @@
 
 import pytest
 
-from sentiment.leet import as_letters, candidate, unleet
+from sentiment.leet import candidate, unleet
 from sentiment.reading import reading_form
 
 VOCABULARY = {"pessimo", "horrible", "hotel", "terrible"}
@@ -36,5 +36,5 @@ def test_without_a_piece_count_the_reading_form_leaves_digits_alone():
     assert reading_form("P3SS1MO!!", pieces) == "pessimo!!"  # read as letters, then unshouted
 
 
-def test_as_letters_reads_every_candidate_without_asking_a_vocabulary():
-    assert as_letters("r33mb0ls0 HX100v 1st covid19") == "reembolso HXioov 1st covid19"
+def test_without_a_piece_count_every_candidate_is_read_as_letters():
+    assert unleet("r33mb0ls0 HX100v 1st covid19") == "reembolso HXioov 1st covid19"
