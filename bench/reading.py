@@ -14,7 +14,10 @@ between sentences), or with 3–6 combining marks stacked on each letter of 30% 
 "РЈР¶Р°СЃРЅРѕ"), or with every Latin letter styled by a "fancy text" generator (small
 capitals "ᴘéssɪᴍᴏ", negative squared "🅿é🆂🆂🅸🅼🅾", mathematical bold "𝐏é𝐬𝐬𝐢𝐦𝐨"), or 30% of
 the Latin words in leetspeak ("p3ss1m0"), or struck through or underlined throughout
-("p̶é̶s̶s̶i̶m̶o̶") — each with and without the reading form, printing
+("p̶é̶s̶s̶i̶m̶o̶"), or spelled backwards after a right-to-left override ("\\u202eomissép"),
+or upside down ("ǝlqᴉɹɹoɥ"; Latin-script texts only), or in regional indicator letters
+("🇵\\u200b🇪\\u200b🇸") — each
+with and without the reading form, printing
 accuracy, macro-F1 and negative-class F1. Then the emoji the vocabulary lacks
 (``sentiment.emoji``): each alone and three times, and the validation texts holding one of
 their stand-ins with it swapped for the emoji it stands in for. The time the reading form
@@ -127,6 +130,50 @@ def leet(word: str) -> str:
     return word.translate(str.maketrans("oieastOIEAST", "013457013457"))
 
 
+_NOT_LATIN = re.compile("[\u0400-\u04ff\u0600-\u06ff]")
+_ARABIC_SCRIPT = re.compile("[\u0600-\u06ff]")
+# What an upside-down generator writes for each letter (upsidedowntext-style tables).
+_TURNED = dict(
+    zip(
+        "abcdefghijklmnopqrstuvwxyzACEFGJLMPTUVWY123456789.,!?()[]",
+        "ɐqɔpǝɟƃɥᴉɾʞlɯuodbɹsʇnʌʍxʎz∀ƆƎℲ⅁ſ˥WԀ┴∩ΛM⅄ƖᄅƐㄣϛ9ㄥ86˙'¡¿)(][",
+        strict=True,
+    )
+)
+_MIRRORED = str.maketrans("()[]{}<>«»", ")(][}{><»«")
+
+
+def upside_down(text: str) -> str:
+    """``text`` as an upside-down generator writes it: each letter turned, the text
+    backwards; letters it has no turned form for (accented ones) kept. Generators turn
+    Latin letters: Russian and Persian texts stay as written."""
+    if _NOT_LATIN.search(text):
+        return text
+    return "".join(_TURNED.get(c, c) for c in reversed(text))
+
+
+def overridden(text: str) -> str:
+    """Each line after a right-to-left override, spelled backwards (brackets mirrored) to
+    show as written; a Persian line, which the override leaves in the order typed, as
+    typed."""
+
+    def line(ln: str) -> str:
+        return ln if _ARABIC_SCRIPT.search(ln) else ln[::-1].translate(_MIRRORED)
+
+    return "\n".join("\u202e" + line(ln) for ln in text.split("\n"))
+
+
+def flag_letters(text: str) -> str:
+    """Each Latin letter a regional indicator with a zero-width space after it, so that
+    two do not make a flag ("🇵\u200b🇪\u200b🇸"), as "flag text" generators write them."""
+
+    def letter(c: str) -> str:
+        low = c.lower()
+        return chr(0x1F1E6 + ord(low) - ord("a")) + "\u200b" if "a" <= low <= "z" else c
+
+    return "".join(map(letter, text))
+
+
 def emoji_section(model: finetuned.FineTunedSentimentModel, validation: list[Example]) -> None:
     print("\nemoji the vocabulary lacks, alone and ×3: label (negative probability)")
     texts = [e * n for e in STAND_INS for n in (1, 3)]
@@ -220,12 +267,15 @@ def main() -> None:
         ("leetspeak", lambda t: some_words(t, leet)),
         ("struck through", drawn("\u0336")),
         ("underlined", drawn("\u0332")),
+        ("right-to-left override", overridden),
+        ("upside down", upside_down),
+        ("flag letters", flag_letters),
     ]
     for name, shape in shapes:
         if args.only and name not in args.only:
             continue
         texts = [shape(e.text) for e in sample]
-        both_ways(model, f"{name:20}", texts, [e.kind for e in sample], truth_labels)
+        both_ways(model, f"{name:23}", texts, [e.kind for e in sample], truth_labels)
 
     if not args.only or "emoji" in args.only:
         emoji_section(model, validation)

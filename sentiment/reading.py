@@ -7,8 +7,12 @@ hide.
 - Then mojibake — UTF-8 read as windows-1252, Latin-1 or windows-1251 by an export or a
   spreadsheet ("PÃ©ssimo", "РЈР¶Р°СЃРЅРѕ") — is repaired
   (:func:`reputation.core.text.unmangled`, with ftfy): Russian read so was neutral and `und`.
+- Text stored in another order than a screen shows it — spelled backwards after a
+  right-to-left override ("\\u202eomissép" shows "péssimo"), or written upside down by a
+  generator ("ǝlqᴉɹɹoɥ") — is put in reading order (:mod:`reputation.core.direction`).
 - The styled letters of "fancy text" generators — small capitals ("ᴘéssɪᴍᴏ"), negative
-  squared letters ("🅿🅴🆂🆂🅸🅼🅾"), mathematical bold or script ones — are written plain
+  squared letters ("🅿🅴🆂🆂🅸🅼🅾"), mathematical bold or script ones, regional indicator
+  letters drawn one by one ("🇵 🇪 🇸") — are written plain
   (:func:`reputation.core.text.plain_letters`): small capitals, which Unicode
   normalisation leaves alone, read positive.
 - Invisible format characters (zero-width space and joiner, soft hyphen, word joiner,

@@ -20,6 +20,7 @@ from itertools import chain
 
 import ftfy
 
+from reputation.core.direction import as_displayed, upright
 from reputation.core.scripts import one_script
 
 _UNENCODABLE = re.compile("[\ud800-\udfff\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -105,17 +106,35 @@ def _drawn_throughout(text: str) -> bool:
     return 2 * len(_OVERLAY.findall(text)) >= sum(c.isalpha() for c in text)
 
 
+# Regional indicator letters drawn one by one ("🇵 🇪 🇸 🇸 🇮 🇲 🇴", or with a zero-width space
+# between them): two side by side are a flag ("🇧🇷"), and stay one.
+_REGIONAL = "\U0001f1e6-\U0001f1ff"
+_LONE_REGIONAL = re.compile(f"(?<![{_REGIONAL}])[{_REGIONAL}](?![{_REGIONAL}])")
+_AS_LETTER = {code: chr(code - 0x1F1E6 + ord("A")) for code in range(0x1F1E6, 0x1F200)}
+MIN_REGIONAL = 3  # letters so drawn before they are read as letters, not as a stray symbol
+
+
+def _regional_letters(text: str) -> str:
+    lone = _LONE_REGIONAL.findall(text)
+    if len(lone) < MIN_REGIONAL:
+        return text
+    return _LONE_REGIONAL.sub(lambda m: _AS_LETTER[ord(m[0])], text)
+
+
 def plain_letters(text: str) -> str:
     """``text`` with the styled Latin letters of "fancy text" generators written plain:
     small capitals ("ᴘéssɪᴍᴏ", which Unicode normalisation leaves alone; to the model it read
     positive, and Swedish), negative squared and circled letters ("🅿🅴🆂🆂🅸🅼🅾", read
     neutral), mathematical bold, italic and script letters ("𝐏é𝐬𝐬𝐢𝐦𝐨"), circled, parenthesized
-    and full-width ones, and without the lines they draw through or under a whole text
-    (:data:`_OVERLAY`). Capitals stay capitals, so shouting is still seen as shouting."""
+    and full-width ones, regional indicator letters drawn one by one (:data:`_LONE_REGIONAL`),
+    and without the lines they draw through or under a whole text (:data:`_OVERLAY`). Capitals
+    stay capitals, so shouting is still seen as shouting."""
     if text.isascii():
         return text
     if _ANY_OVERLAY.search(text) and _drawn_throughout(text):
         text = _OVERLAY.sub("", text)
+    if _LONE_REGIONAL.search(text):
+        text = _regional_letters(text)
     if _IN_STYLED_BLOCK.search(text) is None:  # translate is slower
         return text
     return text.translate(_styled_letters())
@@ -257,9 +276,11 @@ codecs.register_error(_C1_AS_BYTE, _c1_as_byte)
 def as_typed(text: str) -> str:
     """``text`` as its writer typed it, before a web page, an export or a font generator got
     at it: HTML escaping undone (:func:`html_as_text`), mojibake repaired
-    (:func:`unmangled`), styled letters written plain (:func:`plain_letters`). Words are
-    compared (:func:`fold`) and read by the model (``sentiment.reading.as_seen``) from this."""
-    return plain_letters(unmangled(html_as_text(text)))
+    (:func:`unmangled`), text drawn right to left by an override or turned upside down put
+    in reading order (:mod:`reputation.core.direction`), styled letters written plain
+    (:func:`plain_letters`). Words are compared (:func:`fold`) and read by the model
+    (``sentiment.reading.as_seen``) from this."""
+    return plain_letters(upright(as_displayed(unmangled(html_as_text(text)))))
 
 
 def clean_json(value: object) -> object:

@@ -183,3 +183,14 @@ async def test_letters_struck_through_or_underlined_are_read(model):
     ]
     for text, score in zip(drawn, await model.score(drawn), strict=True):
         assert score.label.value == "negative", text
+
+
+async def test_text_shown_backwards_upside_down_or_in_flag_letters_is_read(model):
+    # As stored, each of these read neutral or positive: "ǝlqᴉɹɹoɥ" is no word the model knows.
+    shown = [
+        "\u202eiuqa orpmoc siam acnun ,otnemidneta omisséP",  # right-to-left override
+        "oᴉlƃᴉsuoɔ ol uou 'oᴉzᴉʌɹǝs oɯᴉssǝԀ",  # upside down
+        "🇹 🇪 🇷 🇷 🇮 🇧 🇱 🇪  🇸 🇪 🇷 🇻 🇮 🇨 🇪 ,  🇳 🇪 🇻 🇪 🇷  🇦 🇬 🇦 🇮 🇳",
+    ]
+    for text, score in zip(shown, await model.score(shown), strict=True):
+        assert score.label.value == "negative", text

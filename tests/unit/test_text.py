@@ -227,6 +227,29 @@ def test_a_slash_over_a_symbol_is_kept():
     assert plain_letters("preço =\u0338 qualidade") == "preço =\u0338 qualidade"  # ≠
 
 
+@pytest.mark.parametrize(
+    ("drawn", "plain"),
+    [
+        ("🇵 🇪 🇸 🇸 🇮 🇲 🇴", "P E S S I M O"),
+        ("🇷\u200b🇺\u200b🇮\u200b🇲", "R\u200bU\u200bI\u200bM"),  # kept apart by zero-width spaces
+        ("🇵 é 🇸 🇸 🇮 🇲 🇴 🇧🇷", "P é S S I M O 🇧🇷"),  # side by side they are a flag
+    ],
+)
+def test_regional_indicator_letters_drawn_one_by_one_are_letters(drawn, plain):
+    assert plain_letters(drawn) == plain
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "🇧🇷🇧🇷🇧🇷 Brasil!",  # flags
+        "Casa Italia, de los mejores de Cuba ❤ ❤ ️ 🇮 🇨 ️",  # a broken flag, as in the data
+    ],
+)
+def test_flags_and_a_stray_regional_indicator_stay(text):
+    assert plain_letters(text) == text
+
+
 def test_plain_letters_leave_real_text_alone():
     text = "Péssimo! Ужасно, خیلی بد 😡 🆗 🆘 ① 𝟏 ǫ ɛ ə"  # no styled Latin letter here
     assert plain_letters(text) == text
