@@ -4,16 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from reputation.core.text import half_up, on_five_stars
+from reputation.core.text import as_number, half_up, on_five_stars
 
 
 def number(value: Any) -> float | None:
-    """A rating value as a float: numbers, ``"4"``, ``"4.5"``, ``"4,5"``; empty → None."""
-    if value is None or isinstance(value, bool) or value == "":
+    """A rating value as a float (:func:`reputation.core.text.as_number`: numbers, ``"4"``,
+    ``"4.5"``, ``"4,5"``); absent or empty → None; anything else (``"abc"``, ``true``, NaN)
+    is a ``ValueError``, for the caller to quarantine."""
+    if value is None or value == "":
         return None
-    if isinstance(value, int | float):
-        return float(value)
-    return float(str(value).strip().replace(",", "."))
+    rating = as_number(value)
+    if rating is None:
+        raise ValueError(f"rating is not a number: {value!r}")
+    return rating
 
 
 def scale_rating(value: Any, *, best: Any = 5, worst: Any = 1) -> int | None:

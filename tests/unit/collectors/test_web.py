@@ -113,6 +113,9 @@ def test_ratings_scale_to_five_stars():
     assert scale_rating(None) is None
     with pytest.raises(ValueError, match="outside"):
         scale_rating(6)
+    for garbage in ("four", True, float("nan"), [4]):
+        with pytest.raises(ValueError, match="not a number"):
+            scale_rating(garbage)
 
 
 def test_a_page_without_markup_has_no_reviews_and_garbage_is_refused():
