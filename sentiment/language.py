@@ -25,9 +25,9 @@ import unicodedata
 from functools import cache
 from typing import Any
 
-from reputation.core.text import clean_text, lang_code, unmangled
+from reputation.core.text import clean_text, lang_code
 from sentiment.casing import unshout
-from sentiment.reading import as_seen
+from sentiment.reading import as_seen, unspaced
 
 SUPPORTED = ("pt", "fa", "it", "es", "ru", "en")
 
@@ -134,10 +134,13 @@ def plain(text: str) -> str:
     """The words of a post as language ID should see them: no URLs, @handles, "RT" or
     #hashtags (tags like #MasterChefBR are names, whatever the post's language), letters
     repeated for emphasis cut to two ("muuuuy", "kkkkk"), read as the model reads it
-    (:func:`sentiment.reading.reading_form`: invisible characters, tatweel and stacks of
-    combining marks dropped, one script per word, shouting lower-cased). A post that is
-    nothing but hashtags keeps their words."""
-    text = _HANDLE.sub(" ", _URL.sub(" ", as_seen(text)))
+    (:func:`sentiment.reading.as_seen`: escaping, mojibake, styled letters, invisible
+    characters, tatweel and stacks of combining marks undone, one script per word; then
+    words spelled out letter by letter joined and shouting lower-cased), in NFKC form
+    (Arabic presentation forms are letters). A post that is nothing but hashtags keeps
+    their words."""
+    text = unspaced(unicodedata.normalize("NFKC", as_seen(text)))
+    text = _HANDLE.sub(" ", _URL.sub(" ", text))
     words = _HASHTAG.sub(" ", text)
     if len(_letters(words)) < 2:
         words = text.replace("#", " ")
@@ -153,10 +156,7 @@ READ_CHARS = 4000  # a language shows in its first few hundred words; a huge tex
 
 def detect_language(text: str) -> str:
     """Return an ISO 639-1 code for ``text``, or ``und`` when the evidence is too thin."""
-    text = text[:READ_CHARS]
-    # NFKC: fullwidth letters (ｐｅｄｉｄｏ) and Arabic presentation forms read as plain letters.
-    # Mojibake is repaired first: NFKC would turn its "…" (the byte 0x85) into "...".
-    text = plain(unicodedata.normalize("NFKC", unmangled(clean_text(text))))
+    text = plain(clean_text(text[:READ_CHARS]))
     letters = _letters(text)
     if len(letters) < 2:
         return "und"

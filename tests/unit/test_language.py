@@ -248,6 +248,21 @@ def test_styled_letters_are_identified_by_their_language(text, lang):
 @pytest.mark.parametrize(
     ("text", "lang"),
     [
+        ("⒮⒠⒭⒱⒤⒞⒤⒪ ⒣⒪⒭⒭⒤⒝⒧⒠, ⒩⒰⒩⒞⒜ ⒨á⒮", "es"),  # parenthesized: NFKC would make "(s)(e)"
+        ("🇵 🇪 🇸 🇸 🇮 🇲 🇴  🇸 🇪 🇷 🇻 🇮 🇿 🇮 🇴 ,  🇳 🇴 🇳  🇱 🇴  🇨 🇴 🇳 🇸 🇮 🇬 🇱 🇮 🇴", "it"),
+        ("N O N  L O  C O N S I G L I O", "it"),  # spelled out letter by letter
+        ("P.é.s.s.i.m.o s.e.r.v.i.ç.o", "pt"),
+        ("\u202eomissép otnemidneta ,sortuo so euq ovan", "pt"),  # right-to-left override
+        ("sám ɐɔunu 'ǝlqᴉɹɹoɥ oᴉɔᴉʌɹǝs lƎ", "es"),  # upside down
+    ],
+)
+def test_letters_drawn_in_other_shapes_or_orders_are_identified(text, lang):
+    assert detect_language(text) == lang
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
         # "pessimo" is an Italian function word, "nao" a Portuguese one: fastText, unsure
         # (English 0.30), ranks Portuguese above Italian.
         ("Pessimo atendimento nao recomendo", "pt"),
