@@ -29,18 +29,28 @@ class Example:
     kind: str | None = Kind.REVIEW.value
 
 
-def given_kind(row: Mapping[str, object]) -> str | None:
-    """The row's ``kind`` when it is one of review / mention / question ("Mention",
-    " REVIEW" are fine, as labels are)."""
-    kind = row.get("kind")
-    kind = kind.strip().lower() if isinstance(kind, str) else None
-    return kind if kind in {k.value for k in Kind} else None
-
-
 _SOCIAL = re.compile(
     r"\b(?:tweets?|twitter|social|posts?|vkontakte|vk|facebook|instagram|telegram|reddit)\b"
 )
 _REVIEWS = re.compile(r"\b(?:reviews?|comments?|feedback|opinions?|ratings?|sentences?)\b")
+
+
+def given_kind(row: Mapping[str, object]) -> str | None:
+    """The row's ``kind`` when it is one of review / mention / question ("Mention",
+    " REVIEW" are fine, as labels are), or names one in words a source uses: "tweet",
+    "post", "instagram" are mentions; "comment", "feedback", "rating" are reviews."""
+    kind = row.get("kind")
+    if not isinstance(kind, str):
+        return None
+    kind = kind.strip().lower()
+    return kind if kind in {k.value for k in Kind} else _named_kind(kind)
+
+
+def _named_kind(words: str) -> str | None:
+    """``mention`` for words naming social posts, ``review`` for words naming reviews."""
+    if _SOCIAL.search(words):
+        return Kind.MENTION.value
+    return Kind.REVIEW.value if _REVIEWS.search(words) else None
 
 
 def _kind(row: dict[str, object]) -> str | None:
@@ -48,12 +58,7 @@ def _kind(row: dict[str, object]) -> str | None:
     posts ("tweets", "VKontakte posts"), ``review`` for reviews, comments, feedback ("hotel
     reviews", "food-delivery comments"); None for a row that says neither, or a domain that
     names neither (the model may then read the kind from the text)."""
-    if kind := given_kind(row):
-        return kind
-    domain = str(row.get("domain") or "").lower()
-    if _SOCIAL.search(domain):
-        return Kind.MENTION.value
-    return Kind.REVIEW.value if _REVIEWS.search(domain) else None
+    return given_kind(row) or _named_kind(str(row.get("domain") or "").lower())
 
 
 def _example(row: dict[str, object], path: Path, lang: str) -> Example:

@@ -65,11 +65,12 @@ async def test_the_kind_reaches_the_model_and_an_unknown_one_is_left_to_it():
         json.dumps({"text": "otra", "kind": 7}),
         json.dumps({"text": "una pregunta", "kind": "question"}),
         json.dumps({"text": "otro tweet", "kind": " Mention"}),  # read as labels are
-        json.dumps({"text": "y otra", "kind": "tweet"}),
+        json.dumps({"text": "y otra", "kind": "tweet"}),  # a source's word for a mention
+        json.dumps({"text": "y más", "kind": "something"}),
     ]
     out, _, model = await run(lines)
     # None: nobody said; the default model reads it from the text (sentiment.kind_probe).
-    assert model.kinds == [["mention", None, None, "question", "mention", None]]
+    assert model.kinds == [["mention", None, None, "question", "mention", "mention", None]]
     assert out[4]["kind"] == " Mention"  # the input keys are kept as they were
 
 

@@ -132,13 +132,17 @@ def test_read_jsonl_tells_social_posts_from_reviews(tmp_path):
         {"text": "h", "label": "negative", "domain": "Digikala product-review sentences"},
         {"text": "i", "label": "negative", "domain": "postal service reviews"},
         {"text": "j", "label": "negative", "domain": "misc"},
+        {"text": "k", "label": "negative", "kind": "Tweet", "domain": "product reviews"},
+        {"text": "l", "label": "negative", "kind": "instagram post"},
+        {"text": "m", "label": "negative", "kind": "comment", "domain": "tweets"},
     ]
     path.write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
     kinds = [ex.kind for ex in read_jsonl(path)]
-    # None: nobody said, or the domain names neither (the kind probe reads the text)
+    # None: nobody said, or the domain names neither (the kind probe reads the text). A kind
+    # in a source's words ("Tweet", "comment") is read as the kind it names, before domain.
     assert kinds == [
         "mention", "mention", "review", "question", None, "mention", "review", "review", "review",
-        None,
+        None, "mention", "mention", "review",
     ]  # fmt: skip
 
 
