@@ -1,7 +1,9 @@
 """A text as the model should read it: what people type to be seen, not what they type to
 hide.
 
-- First, HTML escaping left by a web page or an export ("P&eacute;ssimo",
+- First, escape sequences an export wrote out as text, encoding for JSON one time too many
+  ("P\\u00e9ssimo", "\\u0423\\u0436…"), are read (:mod:`reputation.core.escapes`), and
+  HTML escaping left by a web page or an export ("P&eacute;ssimo",
   "&#1087;&#1083;&#1086;…", "<br />") is undone (:func:`reputation.core.text.html_as_text`):
   every escaped letter is pieces of punctuation and digits to the model.
 - Then mojibake — UTF-8 read as windows-1252, Latin-1 or windows-1251 by an export or a

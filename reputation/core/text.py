@@ -21,6 +21,7 @@ from itertools import chain
 import ftfy
 
 from reputation.core.direction import as_displayed, upright
+from reputation.core.escapes import unescaped
 from reputation.core.scripts import one_script
 
 _UNENCODABLE = re.compile("[\ud800-\udfff\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -183,19 +184,27 @@ _ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]
 _BLANKS = re.compile(r"[ \t]*\n[ \t\n]*\n[ \t]*|[ \t]+\n")
 
 
+def _untagged(text: str) -> str:
+    return _STYLE.sub("", _BREAK.sub("\n", text)) if "<" in text else text
+
+
 def html_as_text(text: str) -> str:
     """``text`` without the HTML escaping a page or an export put on it: the tags that only
     break or style a line dropped (``<br>``, ``<p>`` become line breaks; nl2br's
     ``<br />`` + newline is one), entities decoded (``P&eacute;ssimo``, ``&#1087;``,
-    ``Q&amp;A``), a blank line at most between paragraphs. Other angle brackets ("<3",
-    "a < b", "<angry>") and bare ampersands ("AT&T") are the customer's and stay."""
+    ``Q&amp;A``; twice when the text was escaped twice, ``P&amp;eacute;ssimo``, and then
+    the tags of a text escaped whole, ``&lt;br /&gt;``), a blank line at most between
+    paragraphs. Other angle brackets ("<3", "a < b", "<angry>") and bare ampersands ("AT&T")
+    are the customer's and stay."""
     if "<" not in text and "&" not in text:
         return text
-    text = text.replace("\r\n", "\n")
-    if "<" in text:
-        text = _STYLE.sub("", _BREAK.sub("\n", text))
+    text = _untagged(text.replace("\r\n", "\n"))
     if "&" in text and _ENTITY.search(text):
+        twice = "&amp;" in text
         text = html.unescape(text)
+        if twice and _ENTITY.search(text):  # "P&amp;eacute;ssimo": escaped on save and export
+            text = html.unescape(text)
+        text = _untagged(text)  # "&lt;br /&gt;": the tags of a text escaped whole
     return _BLANKS.sub(lambda m: "\n\n" if m.group().count("\n") > 1 else "\n", text)
 
 
@@ -275,12 +284,14 @@ codecs.register_error(_C1_AS_BYTE, _c1_as_byte)
 
 def as_typed(text: str) -> str:
     """``text`` as its writer typed it, before a web page, an export or a font generator got
-    at it: HTML escaping undone (:func:`html_as_text`), mojibake repaired
-    (:func:`unmangled`), text drawn right to left by an override or turned upside down put
-    in reading order (:mod:`reputation.core.direction`), styled letters written plain
+    at it: escape sequences written out as text read (:mod:`reputation.core.escapes`),
+    HTML escaping undone (:func:`html_as_text`), mojibake repaired (:func:`unmangled`), text
+    drawn right to left by an override or turned upside down put in reading order
+    (:mod:`reputation.core.direction`), styled letters written plain
     (:func:`plain_letters`). Words are compared (:func:`fold`) and read by the model
     (``sentiment.reading.as_seen``) from this."""
-    return plain_letters(upright(as_displayed(unmangled(html_as_text(text)))))
+    text = unmangled(html_as_text(unescaped(text)))
+    return plain_letters(upright(as_displayed(text)))
 
 
 def clean_json(value: object) -> object:

@@ -185,12 +185,14 @@ async def test_letters_struck_through_or_underlined_are_read(model):
         assert score.label.value == "negative", text
 
 
-async def test_text_shown_backwards_upside_down_or_in_flag_letters_is_read(model):
+async def test_text_shown_backwards_upside_down_in_flag_letters_or_escaped_is_read(model):
     # As stored, each of these read neutral or positive: "ǝlqᴉɹɹoɥ" is no word the model knows.
     shown = [
         "\u202eiuqa orpmoc siam acnun ,otnemidneta omisséP",  # right-to-left override
         "oᴉlƃᴉsuoɔ ol uou 'oᴉzᴉʌɹǝs oɯᴉssǝԀ",  # upside down
         "🇹 🇪 🇷 🇷 🇮 🇧 🇱 🇪  🇸 🇪 🇷 🇻 🇮 🇨 🇪 ,  🇳 🇪 🇻 🇪 🇷  🇦 🇬 🇦 🇮 🇳",
+        r"P\u00e9ssimo atendimento, n\u00e3o recomendo",  # encoded for JSON twice: positive
+        r"\u0423\u0436\u0430\u0441\u043d\u044b\u0439 \u0441\u0435\u0440\u0432\u0438\u0441",
     ]
     for text, score in zip(shown, await model.score(shown), strict=True):
         assert score.label.value == "negative", text

@@ -254,6 +254,8 @@ def test_styled_letters_are_identified_by_their_language(text, lang):
         ("P.é.s.s.i.m.o s.e.r.v.i.ç.o", "pt"),
         ("\u202eomissép otnemidneta ,sortuo so euq ovan", "pt"),  # right-to-left override
         ("sám ɐɔunu 'ǝlqᴉɹɹoɥ oᴉɔᴉʌɹǝs lƎ", "es"),  # upside down
+        (r"\u0423\u0436\u0430\u0441\u043d\u044b\u0439 \u0441\u0435\u0440\u0432\u0438\u0441", "ru"),
+        (r"P\u00e9ssimo atendimento, n\u00e3o recomendo", "pt"),  # encoded for JSON twice
     ],
 )
 def test_letters_drawn_in_other_shapes_or_orders_are_identified(text, lang):

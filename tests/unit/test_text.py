@@ -104,6 +104,8 @@ def test_read_json_cleans_and_forgives_a_byte_order_mark():
             "<p>First.</p><p>Second <b>bold</b> <a href='x'>link</a></p>",
             "\nFirst.\n\nSecond bold link\n",
         ),
+        ("P&amp;eacute;ssimo &amp;amp; caro", "Péssimo & caro"),  # escaped on save and export
+        ("Ótimo&lt;br /&gt;Recomendo", "Ótimo\nRecomendo"),  # a text escaped whole, tags too
     ],
 )
 def test_html_escaping_is_undone(escaped, written):
@@ -111,7 +113,8 @@ def test_html_escaping_is_undone(escaped, written):
 
 
 @pytest.mark.parametrize(
-    "text", ["I <3 it", "price < 10 > 5", "<angry>never again</angry>", "AT&T & co", "R&D;", ""]
+    "text",
+    ["I <3 it", "price < 10 > 5", "<angry>never again</angry>", "AT&T & co", "R&D;", ""],
 )
 def test_text_that_only_looks_like_markup_is_kept(text):
     assert html_as_text(text) == text

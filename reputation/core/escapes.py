@@ -1,0 +1,76 @@
+"""Escape sequences written out as text: a review encoded for JSON (or by Python's repr) one
+time too many, by an export or a script, arrives as "P\\u00e9ssimo atendimento, n\\u00e3o
+recomendo" — to the model a backslash, a "u" and digits where each letter was: that review
+read *positive* (0.91), and Russian so written read neutral and Italian.
+
+:func:`unescaped` reads them back when a text holds one that names a letter beyond ASCII:
+``\\uXXXX`` (a pair of them for a character beyond the BMP, as JSON writes "😡"),
+``\\UXXXXXXXX``, and runs of ``\\xXX`` (the UTF-8 bytes Python's repr of ``bytes`` shows, or
+Latin-1 letters); then the other escapes such an encoding leaves (``\\n``, ``\\t``, ``\\"``,
+``\\/``, ``\\\\``). A text with no such escape is left alone: "C:\\new\\test", a regex or
+"\\o/" keep their backslashes.
+"""
+
+from __future__ import annotations
+
+import re
+
+_UNICODE = r"\\u[0-9a-fA-F]{4}|\\U[0-9a-fA-F]{8}"
+_BYTES = r"(?:\\x[0-9a-fA-F]{2})+"
+_SIMPLE = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "'": "'", "/": "/", "\\": "\\"}
+_ESCAPE = re.compile(rf"(?:{_UNICODE})+|{_BYTES}|\\[ntr\"'/\\]")
+_ANY_CODE = re.compile(rf"{_UNICODE}|\\x[0-9a-fA-F]{{2}}")
+_CODE = re.compile(r"\\(?:u([0-9a-fA-F]{4})|U([0-9a-fA-F]{8}))")
+_HEX_BYTE = re.compile(r"\\x([0-9a-fA-F]{2})")
+
+
+def _code_points(run: str) -> str:
+    """A run of ``\\u`` escapes as text, surrogate pairs joined; a lone surrogate or a code
+    beyond Unicode stays as written."""
+    units = [int(a or b, 16) for a, b in _CODE.findall(run)]
+    chars: list[str] = []
+    i = 0
+    while i < len(units):
+        unit = units[i]
+        low = units[i + 1] if i + 1 < len(units) else 0
+        if 0xD800 <= unit < 0xDC00 and 0xDC00 <= low < 0xE000:
+            chars.append(chr(0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00)))
+            i += 2
+            continue
+        if 0xD800 <= unit < 0xE000 or unit > 0x10FFFF:
+            return run
+        chars.append(chr(unit))
+        i += 1
+    return "".join(chars)
+
+
+def _bytes(run: str) -> str:
+    raw = bytes(int(h, 16) for h in _HEX_BYTE.findall(run))
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return raw.decode("latin-1")
+
+
+def _read(match: re.Match[str]) -> str:
+    escape = match.group()
+    if escape.startswith(("\\u", "\\U")):
+        return _code_points(escape)
+    if escape.startswith("\\x"):
+        return _bytes(escape)
+    return _SIMPLE[escape[1]]
+
+
+def _names_a_letter(text: str) -> bool:
+    """Some escape in ``text`` stands for a character beyond ASCII."""
+    codes = (m for m in _ESCAPE.finditer(text) if m.group()[1] in "uUx")
+    return any(not _read(m).isascii() for m in codes)
+
+
+def unescaped(text: str) -> str:
+    """``text`` with its escape sequences read, when one of them stands for a character
+    beyond ASCII ("P\\u00e9ssimo" → "Péssimo", "\\u0423\\u0436\\u0430\\u0441" → "Ужас",
+    "P\\xc3\\xa9ssimo" → "Péssimo", "\\ud83d\\ude21" → "😡"; "\\n" then a line break)."""
+    if "\\" not in text or _ANY_CODE.search(text) is None or not _names_a_letter(text):
+        return text
+    return _ESCAPE.sub(_read, text)
