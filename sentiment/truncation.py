@@ -16,6 +16,10 @@ from sentiment.leet import piece_count
 from sentiment.reading import reading_form
 
 CHARS_PER_TOKEN = 12  # generous: XLM-R pieces average 3-5 characters
+# How much longer than it reads a text may be written: a letter escaped for HTML twice is
+# up to 11 characters ("&amp;#1087;"), mojibake two to four. The reading form is given this
+# much more, and its result clipped as usual.
+WRITTEN_LONGER = 4
 
 
 def clip_chars(text: str, max_length: int) -> str:
@@ -55,13 +59,16 @@ def token_rows(
     keep_tail: bool = True,
 ) -> list[list[int]]:
     """What the model reads of each text: ``prefix`` + the text after :func:`clip_chars`
-    and, when ``normalized``, :func:`sentiment.reading.reading_form`, tokenized (special
-    tokens included) and cut to ``max_length`` by :func:`head_and_tail` (or, without
+    and, when ``normalized``, :func:`sentiment.reading.reading_form` (which reads a clip
+    :data:`WRITTEN_LONGER` times as long, clipped after it), tokenized (special tokens
+    included) and cut to ``max_length`` by :func:`head_and_tail` (or, without
     ``keep_tail``, :func:`head_only`)."""
-    clipped = [clip_chars(text, max_length) for text in texts]
     if normalized:
         pieces = piece_count(tokenizer)
-        clipped = [reading_form(text, pieces) for text in clipped]
+        read = [reading_form(clip_chars(t, max_length * WRITTEN_LONGER), pieces) for t in texts]
+        clipped = [clip_chars(text, max_length) for text in read]
+    else:
+        clipped = [clip_chars(text, max_length) for text in texts]
     encoded = tokenizer([prefix + text for text in clipped])["input_ids"]
     cut = head_and_tail if keep_tail else head_only
     return [cut(row, max_length) for row in encoded]

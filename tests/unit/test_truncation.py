@@ -1,4 +1,14 @@
-from sentiment.truncation import CHARS_PER_TOKEN, clip_chars, head_and_tail
+import html
+import zlib
+
+from sentiment.truncation import CHARS_PER_TOKEN, clip_chars, head_and_tail, token_rows
+
+
+class _Words:
+    """A tokenizer with one id per word (a checksum of it), framed by 0 and 2."""
+
+    def __call__(self, texts: list[str]) -> dict[str, list[list[int]]]:
+        return {"input_ids": [[0, *(zlib.crc32(w.encode()) for w in t.split()), 2] for t in texts]}
 
 
 def test_short_token_lists_are_kept_whole():
@@ -29,3 +39,14 @@ def test_huge_texts_are_cut_by_characters_keeping_both_ends():
     assert clipped.startswith("start ")
     assert clipped.endswith("the courier stole my parcel")
     assert clip_chars("a short review", 256) == "a short review"
+
+
+def test_a_long_text_written_longer_than_it_reads_is_clipped_as_it_reads():
+    # Escaped for HTML twice, each Cyrillic letter is 11 characters: clipped as written, a
+    # long review kept a tenth of what it says.
+    review = "Курьер опоздал на три часа. " * 200 + "Больше не закажу."
+    escaped = "".join(f"&amp;#{ord(c)};" if ord(c) > 127 else c for c in review)
+    assert html.unescape(html.unescape(escaped)) == review
+    assert token_rows(_Words(), [escaped], 64) == token_rows(_Words(), [review], 64)
+    written = token_rows(_Words(), [escaped], 64, normalized=False)  # as written: clipped so
+    assert written == token_rows(_Words(), [clip_chars(escaped, 64)], 64, normalized=False)
