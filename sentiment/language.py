@@ -117,10 +117,24 @@ _REVIEW_TEXT = {
     "bruttissimo",
     "en": "awful scam worst rude refund broken money waste",
 }
+# Persian typed in Latin letters ("Finglish": "ghaza sard bood", "kheili khoshmaze bud"), as
+# some SnappFood and Digikala comments are. fastText knows no such language and guesses
+# English, Hungarian or nothing at low confidence. These words are Persian's alone: none is in
+# the labelled pt/es/it texts or an English word ("bad", "man", "be", "to" are left out).
+_FINGLISH_TEXT = (
+    "bod bood bodam budam bodan budan boodan nabod nabud nabood ghaza qaza ghazam ghazash "
+    "kheili kheyli khili kheli khyli vali khob khub khoob khobe khube khoshmaze khushmaze "
+    "hamishe shode nashode munde keyfiat keyfiate keyfiyat gheymat gheimat qeymat sefaresh "
+    "sefaresham peyk peik vaghean vaqean vaghan kolan aslan kamelan ziad ziyad dige "
+    "mamnoon mamnun slm behtarin inke baraye nist sibzamini morgh nune noonesh midam midad "
+    "dadam ferestadan nafrestadan resid omad oomad pitza moshtari barkhorde rezayat raazi "
+    "pashman vaght vaghti faghat heyf geroon gerun emrooz lotfan nemidonam nazashte kardam "
+    "kardid estefade kharab chiz chize taame shirini"
+)
 _FUNCTION_WORDS = {
     lang: frozenset(text.split()) | frozenset(_REVIEW_TEXT[lang].split())
     for lang, text in _FUNCTION_TEXT.items()
-}
+} | {"fa": frozenset(_FINGLISH_TEXT.split())}
 _ANY_LIST = frozenset().union(*_FUNCTION_WORDS.values())
 
 

@@ -294,6 +294,23 @@ def test_short_reviews_are_told_by_words_of_their_own_language(text, lang):
 
 @pytest.mark.parametrize(
     ("text", "lang"),
+    [
+        # Persian in Latin letters: fastText read these as English, Hungarian or nothing.
+        ("ghaza kamelan sard bod", "fa"),
+        ("sard bud vali khoshmaze bud", "fa"),
+        ("Hich vaght pashman nashodam az service! Behtarin morgh sokhary tehran", "fa"),
+        ("Keyfiate pitza khub bud,mamnoon", "fa"),
+        # English with the words Persian shares with it stays English.
+        ("The food was bad and cold, man", "en"),
+        ("It was cold- So salty- Small- Bad taste- Im done", "en"),
+    ],
+)
+def test_persian_typed_in_latin_letters_is_persian(text, lang):
+    assert detect_language(text) == lang
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
     [("Pééééssimo", "pt"), ("adoreiiiiiiii", "pt"), ("muuuuy malo", "es"), ("schifooooo", "it")],
 )
 def test_vowels_stretched_for_emphasis_are_read_as_the_word(text, lang):
