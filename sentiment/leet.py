@@ -14,9 +14,10 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-DIGITS = "013457"
+# The characters typed for letters: digits, and a dollar sign for an s ("pé$$imo").
+DIGITS = "013457$"
 MIN_CHARS = 4
-_AS_LETTERS = str.maketrans(DIGITS, "oieast")  # 1 is i, the likelier letter inside a word
+_AS_LETTERS = str.maketrans(DIGITS, "oieasts")  # 1 is i, the likelier letter inside a word
 _LATIN = "a-zA-Z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f"
 _INSIDE = re.compile(rf"[^\W\d_][{DIGITS}]+[^\W\d_]")  # a digit between two letters: a hint
 # A whole word of 4+ Latin letters and those digits, with a digit between two letters.
@@ -31,7 +32,7 @@ PieceCount = Callable[[str], int]
 
 def candidate(word: str) -> bool:
     """A word of :data:`MIN_CHARS` or more characters, all Latin letters and the digits 0 1
-    3 4 5 7, with a digit between two letters. Not: "1st", "mp3", "covid19", "10h30",
+    3 4 5 7 or $, with one of them between two letters. Not: "1st", "mp3", "covid19", "10h30",
     "4x4", "b2b" (no such digit inside, or a digit like 2), nor Cyrillic words, where 3 is з
     and 4 is ч."""
     return _CANDIDATE.fullmatch(word) is not None
@@ -39,7 +40,7 @@ def candidate(word: str) -> bool:
 
 def unleet(text: str, pieces: PieceCount | None = None) -> str:
     """``text`` with each :func:`candidate` word whose letters (0→o, 1→i, 3→e, 4→a, 5→s,
-    7→t) take at most :data:`SHARE` of its word pieces written in letters. With no
+    7→t, $→s) take at most :data:`SHARE` of its word pieces written in letters. With no
     ``pieces`` to ask, every candidate is written in letters: for matching against a word
     list ("r33mb0ls0" meets the stem "reembols"), where a product code read as letters
     ("HXioov") meets nothing."""

@@ -108,8 +108,8 @@ def test_leetspeak_is_read_as_letters_and_product_codes_stay(pieces):
 
     count = piece_count(pieces)
     assert count("hotel") == 1
-    read = unleet("Pé551m0 4t3nd1m3nt0, h0rr1bl3, fr4ud3, qu3r0 r33mb0ls0", count)
-    assert read == "Péssimo atendimento, horrible, fraude, quero reembolso"
+    read = unleet("Pé551m0 4t3nd1m3nt0, h0rr1bl3, fr4ud3, qu3r0 r33mb0ls0, pé$$imo", count)
+    assert read == "Péssimo atendimento, horrible, fraude, quero reembolso, péssimo"
     codes = "Sony HX100v, Bose qc35ii, WH1000XM3, DV300F, UN55ES7000"
     assert unleet(codes, count) == codes
 

@@ -13,22 +13,40 @@ def pieces(word: str) -> int:
     return 1 if word.lower() in VOCABULARY else len(word)
 
 
-@pytest.mark.parametrize("word", ["p3ss1mo", "h0rr1bl3", "Pé551m0", "f41l", "n00b", "M3rd4"])
+@pytest.mark.parametrize(
+    "word", ["p3ss1mo", "h0rr1bl3", "Pé551m0", "f41l", "n00b", "M3rd4", "pé$$imo", "Micro$oft"]
+)
 def test_leet_words_are_candidates(word):
     assert candidate(word)
 
 
 @pytest.mark.parametrize(
     "word",
-    ["1st", "mp3", "covid19", "10h30", "4x4", "b2b", "rtx3080", "x1000", "ужа3но", "4то", "a1b"],
+    [
+        "1st",
+        "mp3",
+        "covid19",
+        "10h30",
+        "4x4",
+        "b2b",
+        "rtx3080",
+        "x1000",
+        "ужа3но",
+        "4то",
+        "a1b",
+        "R$50",
+        "U$S",
+        "US$",
+        "$100",  # prices: no dollar sign between two letters of a word
+    ],
 )
 def test_numbers_codes_and_cyrillic_words_are_not(word):
     assert not candidate(word)
 
 
 def test_a_candidate_is_read_as_letters_only_when_the_vocabulary_knows_them_better():
-    text = "P3ss1mo h0t3l, t3rr1bl3! HX100v 1st"
-    assert unleet(text, pieces) == "Pessimo hotel, terrible! HX100v 1st"
+    text = "P3ss1mo h0t3l, t3rr1bl3! HX100v 1st pe$$imo R$50"
+    assert unleet(text, pieces) == "Pessimo hotel, terrible! HX100v 1st pessimo R$50"
 
 
 def test_without_a_piece_count_the_reading_form_leaves_digits_alone():
