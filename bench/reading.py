@@ -6,22 +6,22 @@ reads it and with the reading form switched off, and prints macro-F1 per dataset
 fixed sample of pt/es/it/ru/fa validation rows made hostile — wholly upper-cased, 30% of the
 words upper-cased, a zero-width space, soft hyphen, right-to-left mark or tatweel inside 30%
 of the words, 30% of the words spelled out letter by letter ("p é s s i m o",
-"p.é.s.s.i.m.o", "p-é-s-s-i-m-o") or with their Latin/Cyrillic lookalike letters in the
-other script ("реssimо"), escaped for HTML as old web pages and exports do (every non-ASCII
-letter an entity, "P&eacute;ssimo", "&#1087;&#1083;&#1086;&#1093;&#1086;", and "<br />"
-between sentences; or that twice, "P&amp;eacute;ssimo"), or encoded for JSON one time too
-many ("P\\u00e9ssimo", every non-ASCII character a \\u escape), or with 3–6 combining marks
-stacked on each letter of 30% of the words ("zalgo"), or mojibake (the UTF-8 bytes read as
-windows-1252 or windows-1251: "PÃ©ssimo", "РЈР¶Р°СЃРЅРѕ"), or with every Latin letter styled
-by a "fancy text" generator (small capitals "ᴘéssɪᴍᴏ", negative squared "🅿é🆂🆂🅸🅼🅾",
-mathematical bold "𝐏é𝐬𝐬𝐢𝐦𝐨"), or 30% of the Latin words in leetspeak ("p3ss1m0"), or struck
-through or underlined throughout ("p̶é̶s̶s̶i̶m̶o̶"), or spelled backwards after a
-right-to-left override ("\\u202eomissép"), or upside down ("ǝlqᴉɹɹoɥ"; Latin-script texts
-only), or in regional indicator letters ("🇵\\u200b🇪\\u200b🇸") — each with and without the
-reading form, printing accuracy, macro-F1 and negative-class F1. Then the emoji the
-vocabulary lacks (``sentiment.emoji``): each alone and three times, and the validation texts
-holding one of their stand-ins with it swapped for the emoji it stands in for. The time the
-reading form itself takes per text is printed last.
+"p.é.s.s.i.m.o", "p-é-s-s-i-m-o", "p👏é👏s…", one letter a line) or with their Latin/Cyrillic
+lookalike letters in the other script ("реssimо"), escaped for HTML as old web pages and
+exports do (every non-ASCII letter an entity, "P&eacute;ssimo",
+"&#1087;&#1083;&#1086;&#1093;&#1086;", and "<br />" between sentences; or that twice,
+"P&amp;eacute;ssimo"), or encoded for JSON one time too many ("P\\u00e9ssimo", every
+non-ASCII character a \\u escape), or with 3–6 combining marks stacked on each letter of 30%
+of the words ("zalgo"), or mojibake (the UTF-8 bytes read as windows-1252 or windows-1251:
+"PÃ©ssimo", "РЈР¶Р°СЃРЅРѕ"), or with every Latin letter styled by a "fancy text" generator
+(small capitals "ᴘéssɪᴍᴏ", negative squared "🅿é🆂🆂🅸🅼🅾", mathematical bold "𝐏é𝐬𝐬𝐢𝐦𝐨"), or 30%
+of the Latin words in leetspeak ("p3ss1m0"), or struck through or underlined throughout
+("p̶é̶s̶s̶i̶m̶o̶"), or spelled backwards after a right-to-left override ("\\u202eomissép"),
+or upside down ("ǝlqᴉɹɹoɥ"; Latin-script texts only), or in regional indicator letters
+("🇵\\u200b🇪\\u200b🇸") — each with and without the reading form, printing accuracy, macro-F1
+and negative-class F1. Then the emoji the vocabulary lacks (``sentiment.emoji``): each alone
+and three times, and the validation texts holding one of their stand-ins with it swapped for
+the emoji it stands in for. The time the reading form itself takes per text is printed last.
 
     .venv/bin/python bench/reading.py [--sample 1500] [--skip-full] [--only SHAPE ...]
 """
@@ -257,6 +257,8 @@ def main() -> None:
         ("spelled out", lambda t: some_words(t, " ".join)),
         ("spelled with dots", lambda t: some_words(t, ".".join)),
         ("spelled with dashes", lambda t: some_words(t, "-".join)),
+        ("spelled with claps", lambda t: some_words(t, "👏".join)),
+        ("one letter a line", lambda t: some_words(t, "\n".join)),
         ("lookalike letters", lambda t: some_words(t, other_script)),
         ("HTML entities", html_escaped),
         ("HTML escaped twice", lambda t: html_escaped(html_escaped(t))),

@@ -30,8 +30,9 @@ hide.
 - A word that mixes Latin and Cyrillic lookalike letters ("Сбеpбaнк", typed to stay out of
   searches) is written in one script (:func:`reputation.core.scripts.one_script`).
 - A word spelled out letter by letter for emphasis ("P É S S I M O", "B A S T A",
-  "P.é.s.s.i.m.o", "N-U-N-C-A") is read as the word (:func:`unspaced`); spelled out, each
-  letter is a piece of its own and the word is lost to the model.
+  "P.é.s.s.i.m.o", "N-U-N-C-A", "P👏É👏S…", one letter a line) is read as the word
+  (:func:`unspaced`); spelled out, each letter is a piece of its own and the word is lost
+  to the model.
 - Leetspeak ("p3ss1mo", "h0rr1bl3") is read as letters when the model's vocabulary says
   the letters are the word (:mod:`sentiment.leet`; product codes like "HX100v" stay).
 - Shouting is read in lower case (:func:`sentiment.casing.unshout`).
@@ -55,7 +56,9 @@ from sentiment.leet import PieceCount, unleet
 __all__ = ["as_seen", "reading_form", "unspaced", "visible"]
 
 MIN_SPELLED = 4  # letters in a row, one mark apart, before they are read as one word
-SEPARATORS = " .-_*·•"  # what people put between the letters of a word they spell out
+# What people put between the letters of a word they spell out: a space, a dot, a dash, a
+# tilde, a bar, a star, a clap, or a line break (one letter a line, "vertical" text).
+SEPARATORS = " .-_*·•~|\n👏"
 # A letter, a separator, then letters each after that same separator.
 _SPELLED = re.compile(
     rf"(?<!\w)[^\W\d_]([{re.escape(SEPARATORS)}])[^\W\d_]"
@@ -67,8 +70,9 @@ def unspaced(text: str) -> str:
     """``text`` with each run of :data:`MIN_SPELLED` or more single letters, one space or
     one other :data:`SEPARATORS` mark apart (the same mark throughout), written as one word:
     "P É S S I M O  A T E N D I M E N T O" → "PÉSSIMO ATENDIMENTO", "P.é.s.s.i.m.o" →
-    "Péssimo", "N-U-N-C-A" → "NUNCA". Shorter runs are initials, abbreviations or words ("J
-    R R", "a e o", "S.O.S", "U.S.A.")."""
+    "Péssimo", "N-U-N-C-A" → "NUNCA", "P👏É👏S👏S👏I👏M👏O" and one letter a line → "PÉSSIMO".
+    Shorter runs are initials, abbreviations or words ("J R R", "a e o", "S.O.S",
+    "U.S.A.")."""
     return _SPELLED.sub(lambda m: m.group().replace(m.group(1), ""), text)
 
 

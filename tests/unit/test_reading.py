@@ -50,6 +50,15 @@ def test_letters_spelled_out_with_dots_dashes_or_stars_are_read_as_words():
         assert unspaced(text) == text
 
 
+def test_letters_apart_by_claps_tildes_bars_or_lines_are_read_as_words():
+    assert unspaced("P👏É👏S👏S👏I👏M👏O") == "PÉSSIMO"  # read positive as written
+    assert unspaced("p~é~s~s~i~m~o") == "péssimo"
+    assert unspaced("N|U|N|C|A") == "NUNCA"
+    assert unspaced("Resumo:\nP\nÉ\nS\nS\nI\nM\nO") == "Resumo:\nPÉSSIMO"  # vertical text
+    for text in ("Péssimo👏atendimento👏nunca👏mais", "Tamanho: P | M | G | GG", "a\nb\nc"):
+        assert unspaced(text) == text
+
+
 def test_initials_short_words_and_codes_stay_as_written():
     for text in ("J R R Tolkien", "a e o", "A B C", "x1 y2 z3 w4", "1 2 3 4 5", "nota 1 0 0"):
         assert unspaced(text) == text
