@@ -61,16 +61,19 @@ def _read(match: re.Match[str]) -> str:
     return _SIMPLE[escape[1]]
 
 
-def _names_a_letter(text: str) -> bool:
-    """Some escape in ``text`` stands for a character beyond ASCII."""
-    codes = (m for m in _ESCAPE.finditer(text) if m.group()[1] in "uUx")
-    return any(not _read(m).isascii() for m in codes)
-
-
 def unescaped(text: str) -> str:
     """``text`` with its escape sequences read, when one of them stands for a character
     beyond ASCII ("P\\u00e9ssimo" → "Péssimo", "\\u0423\\u0436\\u0430\\u0441" → "Ужас",
     "P\\xc3\\xa9ssimo" → "Péssimo", "\\ud83d\\ude21" → "😡"; "\\n" then a line break)."""
-    if "\\" not in text or _ANY_CODE.search(text) is None or not _names_a_letter(text):
+    if "\\" not in text or _ANY_CODE.search(text) is None:
         return text
-    return _ESCAPE.sub(_read, text)
+    beyond_ascii = False
+
+    def read(match: re.Match[str]) -> str:
+        nonlocal beyond_ascii
+        written = _read(match)
+        beyond_ascii = beyond_ascii or (match.group()[1] in "uUx" and not written.isascii())
+        return written
+
+    read_text = _ESCAPE.sub(read, text)
+    return read_text if beyond_ascii else text
