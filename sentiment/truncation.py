@@ -65,10 +65,8 @@ def token_rows(
     ``keep_tail``, :func:`head_only`)."""
     if normalized:
         pieces = piece_count(tokenizer)
-        read = [reading_form(clip_chars(t, max_length * WRITTEN_LONGER), pieces) for t in texts]
-        clipped = [clip_chars(text, max_length) for text in read]
-    else:
-        clipped = [clip_chars(text, max_length) for text in texts]
+        texts = [reading_form(clip_chars(t, max_length * WRITTEN_LONGER), pieces) for t in texts]
+    clipped = [clip_chars(text, max_length) for text in texts]
     encoded = tokenizer([prefix + text for text in clipped])["input_ids"]
     cut = head_and_tail if keep_tail else head_only
     return [cut(row, max_length) for row in encoded]
