@@ -3,25 +3,26 @@
 
 Scores the validation split (``reputation eval --validation``'s rows) twice, as the model
 reads it and with the reading form switched off, and prints macro-F1 per dataset. Then a
-fixed sample of pt/es/it/ru/fa validation rows made hostile — wholly upper-cased, 30% of the
-words upper-cased, a zero-width space, soft hyphen, right-to-left mark or tatweel inside 30%
-of the words, 30% of the words spelled out letter by letter ("p é s s i m o",
-"p.é.s.s.i.m.o", "p-é-s-s-i-m-o", "p👏é👏s…", one letter a line) or with their Latin/Cyrillic
-lookalike letters in the other script ("реssimо"), escaped for HTML as old web pages and
-exports do (every non-ASCII letter an entity, "P&eacute;ssimo",
+fixed sample of pt/es/it/ru/fa validation rows made hostile — wholly upper-cased or in
+mocking case ("pÉsSiMo"), 30% of the words upper-cased, a zero-width space, soft hyphen,
+right-to-left mark or tatweel inside 30% of the words, 30% of the words spelled out letter
+by letter ("p é s s i m o", "p.é.s.s.i.m.o", "p-é-s-s-i-m-o", "p👏é👏s…", one letter a line)
+or with their Latin/Cyrillic lookalike letters in the other script ("реssimо"), escaped for
+HTML as old web pages and exports do (every non-ASCII letter an entity, "P&eacute;ssimo",
 "&#1087;&#1083;&#1086;&#1093;&#1086;", and "<br />" between sentences; or that twice,
 "P&amp;eacute;ssimo"), or encoded for JSON one time too many ("P\\u00e9ssimo", every
-non-ASCII character a \\u escape), or with 3–6 combining marks stacked on each letter of 30%
-of the words ("zalgo"), or mojibake (the UTF-8 bytes read as windows-1252 or windows-1251:
-"PÃ©ssimo", "РЈР¶Р°СЃРЅРѕ"), or with every Latin letter styled by a "fancy text" generator
-(small capitals "ᴘéssɪᴍᴏ", negative squared "🅿é🆂🆂🅸🅼🅾", mathematical bold "𝐏é𝐬𝐬𝐢𝐦𝐨"), or 30%
-of the Latin words in leetspeak ("p3ss1m0"), or struck through or underlined throughout
-("p̶é̶s̶s̶i̶m̶o̶"), or spelled backwards after a right-to-left override ("\\u202eomissép"),
-or upside down ("ǝlqᴉɹɹoɥ"; Latin-script texts only), or in regional indicator letters
-("🇵\\u200b🇪\\u200b🇸") — each with and without the reading form, printing accuracy, macro-F1
-and negative-class F1. Then the emoji the vocabulary lacks (``sentiment.emoji``): each alone
-and three times, and the validation texts holding one of their stand-ins with it swapped for
-the emoji it stands in for. The time the reading form itself takes per text is printed last.
+non-ASCII character a \\u escape), or sent by a web form ("P%C3%A9ssimo+atendimento"), or
+with 3–6 combining marks stacked on each letter of 30% of the words ("zalgo"), or mojibake
+(the UTF-8 bytes read as windows-1252 or windows-1251: "PÃ©ssimo", "РЈР¶Р°СЃРЅРѕ"), or with
+every Latin letter styled by a "fancy text" generator (small capitals "ᴘéssɪᴍᴏ", negative
+squared "🅿é🆂🆂🅸🅼🅾", mathematical bold "𝐏é𝐬𝐬𝐢𝐦𝐨"), or 30% of the Latin words in leetspeak
+("p3ss1m0"), or struck through or underlined throughout ("p̶é̶s̶s̶i̶m̶o̶"), or spelled
+backwards after a right-to-left override ("\\u202eomissép"), or upside down ("ǝlqᴉɹɹoɥ";
+Latin-script texts only), or in regional indicator letters ("🇵\\u200b🇪\\u200b🇸") — each with
+and without the reading form, printing accuracy, macro-F1 and negative-class F1. Then the
+emoji the vocabulary lacks (``sentiment.emoji``): each alone and three times, and the
+validation texts holding one of their stand-ins with it swapped for the emoji it stands in
+for. The time the reading form itself takes per text is printed last.
 
     .venv/bin/python bench/reading.py [--sample 1500] [--skip-full] [--only SHAPE ...]
 """
@@ -30,6 +31,7 @@ from __future__ import annotations
 
 import argparse
 import functools
+import itertools
 import json
 import random
 import re
@@ -39,6 +41,7 @@ from collections.abc import Callable, Sequence
 from html.entities import codepoint2name
 from pathlib import Path
 from unittest import mock
+from urllib.parse import quote_plus
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -80,6 +83,12 @@ def zalgo(word: str) -> str:
     rng = random.Random(word)
     marks = [chr(c) for c in range(0x300, 0x370)]
     return "".join(c + "".join(rng.choices(marks, k=rng.randint(3, 6))) for c in word)
+
+
+def mocking(text: str) -> str:
+    """Capitals and small letters taking turns, letter after letter: "pÉsSiMo aTeNdImEnTo"."""
+    turn = itertools.cycle((str.lower, str.upper))
+    return "".join(next(turn)(c) if c.isalpha() else c for c in text)
 
 
 def html_escaped(text: str) -> str:
@@ -249,6 +258,7 @@ def main() -> None:
     shapes: list[tuple[str, Callable[[str], str]]] = [
         ("as written", lambda t: t),
         ("all upper case", str.upper),
+        ("mocking case", mocking),
         ("30% of words upper", lambda t: some_words(t, str.upper)),
         ("zero-width space", lambda t: some_words(t, inside("\u200b"))),
         ("soft hyphen", lambda t: some_words(t, inside("\u00ad"))),
@@ -263,6 +273,7 @@ def main() -> None:
         ("HTML entities", html_escaped),
         ("HTML escaped twice", lambda t: html_escaped(html_escaped(t))),
         ("escaped for JSON twice", lambda t: json.dumps(t)[1:-1]),
+        ("sent by a web form", quote_plus),
         ("zalgo", lambda t: some_words(t, zalgo)),
         ("mojibake 1252", mojibake("cp1252")),
         ("mojibake 1251", mojibake("cp1251")),

@@ -7,16 +7,34 @@ training. Upper-casing 1,500 pt/es/it/ru/fa validation texts cut negative-class 
 sentiment/MODEL_CARD.md, "Robustness"). Mixed case ("iPhone", "Péssimo") is left alone, as
 are words shorter than :data:`MIN_WORD` letters (acronyms: "SMS", "DHL" read the same in
 either case, so lower-casing them gains nothing).
+
+Mocking case ("PéSsImO aTeNdImEnTo, NuNcA mAiS"), capitals and small letters taking turns,
+is read in lower case too: a text with one word whose case changes at nearly every letter
+(:data:`MOCKING_CHANGES` times or more) has each such word lowered, short ones included.
+As written that review read 0.54 negative, against 0.91 for the same words typed plainly;
+Italian so written read positive. Camel case ("WiFi", "PayPal", "HojeEmDia",
+"LaPeorDeMisBodas") changes case too seldom to count.
 """
 
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 
 MIN_WORD = 4  # letters in a capitalised word before it is read in lower case
 MIN_LETTERS = 4  # cased letters a text needs before it counts as shouted as a whole
 SHOUTED_SHARE = 0.7  # share of its cased letters in upper case that makes a text shouted
 _LETTERS_ONLY = re.compile(rf"\b[^\W\d_]{{{MIN_WORD},}}\b")
+MOCKING_CHANGES = 4  # case changes in one word that make a text mocking
+MOCKING_SHARE = 0.75  # share of a word's letter pairs that change case, in a mocking word
+_WORD = re.compile(r"\b[^\W\d_]{2,}\b")
+# The cased letters of Latin, Greek, Cyrillic, Armenian and their full-width forms, for a
+# quick test: a word whose case changes at three pairs in four of its letters has a lone
+# capital or a lone small letter between two of the other kind ("sEm", "PéS").
+_BICAMERAL = [chr(c) for c in (*range(0x41, 0x590), *range(0x1E00, 0x2000), *range(0xFF21, 0xFF5B))]
+_UPPER = re.escape("".join(c for c in _BICAMERAL if c.isupper()))
+_LOWER = re.escape("".join(c for c in _BICAMERAL if c.islower()))
+_TURN = re.compile(f"[{_LOWER}][{_UPPER}][{_LOWER}]|[{_UPPER}][{_LOWER}][{_UPPER}]")
 
 
 def _lower_if_shouted(match: re.Match[str]) -> str:
@@ -24,9 +42,41 @@ def _lower_if_shouted(match: re.Match[str]) -> str:
     return word.lower() if word.isupper() else word
 
 
+def _case_changes(word: str) -> int:
+    return sum(1 for a, b in pairwise(word) if a.isupper() != b.isupper())
+
+
+def _alternating(word: str, least: int) -> bool:
+    if word.islower() or word.isupper() or word.istitle():  # most words: no loop in Python
+        return False
+    changes = _case_changes(word)
+    return changes >= least and changes >= MOCKING_SHARE * (len(word) - 1)
+
+
+def unmocked(text: str) -> str:
+    """``text`` with its words in mocking case lowered ("NuNcA mAiS" → "nunca mais", "nÃo"
+    → "não"), when one of them changes case :data:`MOCKING_CHANGES` times or more, and
+    wholly lowered when most of its words are so written; else as it is."""
+    if _TURN.search(text) is None:  # most texts: a C loop, no word looked at
+        return text
+    words = _WORD.findall(text)
+    if not any(_alternating(word, MOCKING_CHANGES) for word in words):
+        return text
+    if sum(_alternating(word, 1) for word in words) >= MOCKING_SHARE * len(words):
+        return text.lower()  # mocking throughout: "De" and "Ok" are typed so by chance
+    return _WORD.sub(_lower_if_mocking, text)
+
+
+def _lower_if_mocking(match: re.Match[str]) -> str:
+    # In a mocking text short words count too ("nÃo", "mE"); capitalised ones ("Me") do not.
+    word = match.group()
+    return word.lower() if _alternating(word, 1) else word
+
+
 def unshout(text: str) -> str:
     """``text`` in lower case when most of its letters are capitals, else with each word of
-    :data:`MIN_WORD` or more letters that is all capitals in lower case."""
+    :data:`MIN_WORD` or more letters that is all capitals in lower case, and words in
+    mocking case lowered (:func:`unmocked`)."""
     upper = lower = 0
     for char in text:
         if char.isupper():
@@ -37,4 +87,4 @@ def unshout(text: str) -> str:
         return text
     if upper + lower >= MIN_LETTERS and upper >= SHOUTED_SHARE * (upper + lower):
         return text.lower()
-    return _LETTERS_ONLY.sub(_lower_if_shouted, text)
+    return unmocked(_LETTERS_ONLY.sub(_lower_if_shouted, text))

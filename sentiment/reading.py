@@ -2,7 +2,8 @@
 hide.
 
 - First, escape sequences an export wrote out as text, encoding for JSON one time too many
-  ("P\\u00e9ssimo", "\\u0423\\u0436…"), are read (:mod:`reputation.core.escapes`), and
+  ("P\\u00e9ssimo", "\\u0423\\u0436…"), and the percent-encoding of a web form or a URL
+  ("P%C3%A9ssimo+atendimento") are read (:mod:`reputation.core.escapes`), and
   HTML escaping left by a web page or an export ("P&eacute;ssimo",
   "&#1087;&#1083;&#1086;…", "<br />") is undone (:func:`reputation.core.text.html_as_text`):
   every escaped letter is pieces of punctuation and digits to the model.
@@ -35,7 +36,8 @@ hide.
   to the model.
 - Leetspeak ("p3ss1mo", "h0rr1bl3") is read as letters when the model's vocabulary says
   the letters are the word (:mod:`sentiment.leet`; product codes like "HX100v" stay).
-- Shouting is read in lower case (:func:`sentiment.casing.unshout`).
+- Shouting and mocking case ("PéSsImO") are read in lower case
+  (:func:`sentiment.casing.unshout`).
 - Emoji the vocabulary lacks (🤬, 🤮, 💩, 🥳) are read as ones it has that mean the same
   (:func:`sentiment.emoji.known_emoji`); unknown, each was one neutral piece. A run of one
   emoji is read as ten at most: 255 "😡" read positive.
@@ -87,8 +89,8 @@ def as_seen(text: str) -> str:
 def reading_form(text: str, pieces: PieceCount | None = None) -> str:
     """What the model reads of ``text``: :func:`as_seen`, then spelled-out words joined,
     leetspeak read as letters when ``pieces`` (the model's piece count,
-    :func:`sentiment.leet.piece_count`) says the letters are the word, shouting lowered,
-    emoji the vocabulary lacks written as ones it has."""
+    :func:`sentiment.leet.piece_count`) says the letters are the word, shouting and mocking
+    case lowered, emoji the vocabulary lacks written as ones it has."""
     text = unspaced(as_seen(text))
     if pieces is not None:
         text = unleet(text, pieces)

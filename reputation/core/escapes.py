@@ -9,6 +9,13 @@ read *positive* (0.91), and Russian so written read neutral and Italian.
 Latin-1 letters); then the other escapes such an encoding leaves (``\\n``, ``\\t``, ``\\"``,
 ``\\/``, ``\\\\``). A text with no such escape is left alone: "C:\\new\\test", a regex or
 "\\o/" keep their backslashes.
+
+Percent-encoding is read the same way. A review that went through a URL or a web form on
+its way ("P%C3%A9ssimo+atendimento%2C+n%C3%A3o+recomendo") read positive (0.88). Runs of
+``%XX`` are read as UTF-8 (and JavaScript's ``%uXXXX``) when one of them names a letter
+beyond ASCII, or when a text with no space joins its words with "+" or "%20"; in such a
+text "+" is a space, as a form writes it. "100%", "50%OFF" or "Paguei+caro%20demais" in a
+sentence stay as written.
 """
 
 from __future__ import annotations
@@ -22,6 +29,13 @@ _ESCAPE = re.compile(rf"(?:{_UNICODE})+|{_BYTES}|\\[ntr\"'/\\]")
 _ANY_CODE = re.compile(rf"{_UNICODE}|\\x[0-9a-fA-F]{{2}}")
 _CODE = re.compile(r"\\(?:u([0-9a-fA-F]{4})|U([0-9a-fA-F]{8}))")
 _HEX_BYTE = re.compile(r"\\x([0-9a-fA-F]{2})")
+# A run of percent-escaped bytes, or JavaScript's escape() of one UTF-16 unit.
+_PERCENT_RUN = r"(?:%[0-9a-fA-F]{2})+|(?:%u[0-9a-fA-F]{4})+"
+# A link keeps its escapes: they are how a URL is written, not how the review was stored.
+_PERCENT = re.compile(rf"(?P<link>(?:https?://|www\.)\S+)|{_PERCENT_RUN}", re.IGNORECASE)
+_WHITESPACE = re.compile(r"\s")
+# Words joined by what a form or a URL writes for a space, in a text with no space of its own.
+_FORM_SPACE = re.compile(r"[^\W\d_](?:\+|%20)[^\W\d_]")
 
 
 def _code_points(run: str) -> str:
@@ -64,7 +78,12 @@ def _read(match: re.Match[str]) -> str:
 def unescaped(text: str) -> str:
     """``text`` with its escape sequences read, when one of them stands for a character
     beyond ASCII ("P\\u00e9ssimo" → "Péssimo", "\\u0423\\u0436\\u0430\\u0441" → "Ужас",
-    "P\\xc3\\xa9ssimo" → "Péssimo", "\\ud83d\\ude21" → "😡"; "\\n" then a line break)."""
+    "P\\xc3\\xa9ssimo" → "Péssimo", "\\ud83d\\ude21" → "😡"; "\\n" then a line break), then
+    its percent escapes (:func:`percent_decoded`)."""
+    return percent_decoded(_backslashes_read(text))
+
+
+def _backslashes_read(text: str) -> str:
     if "\\" not in text or _ANY_CODE.search(text) is None:
         return text
     beyond_ascii = False
@@ -77,3 +96,37 @@ def unescaped(text: str) -> str:
 
     read_text = _ESCAPE.sub(read, text)
     return read_text if beyond_ascii else text
+
+
+def _percent_run(run: str) -> str:
+    """A run of percent escapes as text; one that is not UTF-8 (or a lone surrogate) stays
+    as written."""
+    if run.startswith("%u"):
+        read = _code_points(run.replace("%u", "\\u"))
+        return run if read.startswith("\\u") else read
+    try:
+        return bytes.fromhex(run.replace("%", "")).decode("utf-8")
+    except UnicodeDecodeError:
+        return run
+
+
+def percent_decoded(text: str) -> str:
+    """``text`` with its percent escapes read, when one of them stands for a character
+    beyond ASCII ("P%C3%A9ssimo+atendimento" → "Péssimo atendimento",
+    "%D0%A3%D0%B6%D0%B0%D1%81" → "Ужас"), or when the text has no space and joins words
+    with "+" or "%20" as a form or a URL writes them ("Servizio+pessimo%2C+mai+pi%C3%B9",
+    "Terrible%20service"). "+" is a space only in a text with no other."""
+    if "%" not in text and "+" not in text:
+        return text
+    spaceless = _WHITESPACE.search(text) is None
+    if not (spaceless and _FORM_SPACE.search(text)):
+        runs = [_read_percent(m) for m in _PERCENT.finditer(text)]
+        if all(run.isascii() for run in runs):
+            return text
+    if spaceless:
+        text = text.replace("+", " ")  # before reading: a written "+" is "%2B" in a form
+    return _PERCENT.sub(_read_percent, text)
+
+
+def _read_percent(match: re.Match[str]) -> str:
+    return match.group() if match.group("link") else _percent_run(match.group())

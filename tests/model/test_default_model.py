@@ -185,6 +185,19 @@ async def test_letters_struck_through_or_underlined_are_read(model):
         assert score.label.value == "negative", text
 
 
+async def test_mocking_case_is_read(model):
+    # As written, the Italian read positive and the Portuguese barely negative (0.54).
+    mocking = [
+        "SeRvIzIo OrRiBiLe",
+        "PéSsImO aTeNdImEnTo, NuNcA mAiS",
+        "SeRvIcIo HoRrIbLe, NuNcA mÁs",
+        "УжАсНыЙ сЕрВиС, нИкОмУ нЕ сОвЕтУю",
+    ]
+    for text, score in zip(mocking, await model.score(mocking), strict=True):
+        assert score.label.value == "negative", text
+        assert score.scores["negative"] >= 0.7, text
+
+
 async def test_text_shown_backwards_upside_down_in_flag_letters_or_escaped_is_read(model):
     # As stored, each of these read neutral or positive: "ǝlqᴉɹɹoɥ" is no word the model knows.
     shown = [
@@ -193,6 +206,8 @@ async def test_text_shown_backwards_upside_down_in_flag_letters_or_escaped_is_re
         "🇹 🇪 🇷 🇷 🇮 🇧 🇱 🇪  🇸 🇪 🇷 🇻 🇮 🇨 🇪 ,  🇳 🇪 🇻 🇪 🇷  🇦 🇬 🇦 🇮 🇳",
         r"P\u00e9ssimo atendimento, n\u00e3o recomendo",  # encoded for JSON twice: positive
         r"\u0423\u0436\u0430\u0441\u043d\u044b\u0439 \u0441\u0435\u0440\u0432\u0438\u0441",
+        "P%C3%A9ssimo+atendimento%2C+n%C3%A3o+recomendo",  # sent by a web form: positive
+        "%D0%A3%D0%B6%D0%B0%D1%81%D0%BD%D1%8B%D0%B9%20%D1%81%D0%B5%D1%80%D0%B2%D0%B8%D1%81",
     ]
     for text, score in zip(shown, await model.score(shown), strict=True):
         assert score.label.value == "negative", text

@@ -1,7 +1,7 @@
 """Shouted reviews are read in lower case; ordinary casing, acronyms and scripts without
 case are left as written."""
 
-from sentiment.casing import unshout
+from sentiment.casing import unmocked, unshout
 from sentiment.truncation import token_rows
 
 
@@ -31,6 +31,22 @@ def test_ordinary_text_acronyms_codes_and_uncased_scripts_are_kept():
         "OK",
     ]:
         assert unshout(text) == text
+
+
+def test_mocking_case_is_read_in_lower_case():
+    assert unshout("PéSsImO aTeNdImEnTo, NuNcA mAiS") == "péssimo atendimento, nunca mais"
+    assert unshout("УжАсНыЙ сЕрВиС, нИкОмУ нЕ сОвЕтУю") == "ужасный сервис, никому не советую"
+    assert unshout("Ok, o PéSsImO de sEmPrE") == "Ok, o péssimo de sempre"  # "Ok" is written so
+
+
+def test_camel_case_and_brands_are_not_mocking():
+    for text in [
+        "WiFi grátis e paguei com PayPal",
+        "#HojeEmDia #LaPeorDeMisBodas",
+        "Comprei um iPhone na McDonald's, YouTube e eBay",
+        "Me gustó el AirBnB, La casa",  # one brand alternates: it is lowered alone
+    ]:
+        assert unmocked(text) == text.replace("AirBnB", "airbnb")
 
 
 class _Letters:

@@ -1,4 +1,5 @@
 import json
+from urllib.parse import quote, quote_plus
 
 import pytest
 
@@ -45,3 +46,48 @@ def test_text_without_an_escaped_letter_is_left_alone(text):
 
 def test_words_are_compared_unescaped():
     assert fold(r"quero o reembolso, \u00e9 fraude") == "quero o reembolso, e fraude"
+
+
+@pytest.mark.parametrize(
+    ("encoded", "text"),
+    [
+        # A web form's encoding: "+" for each space, every other character escaped.
+        (quote_plus("Péssimo atendimento, não recomendo!"), "Péssimo atendimento, não recomendo!"),
+        (quote_plus("Ужасно. 2+2 и 100% плохо"), "Ужасно. 2+2 и 100% плохо"),
+        (quote("غذا سرد بود 😡"), "غذا سرد بود 😡"),  # a URL's: "%20"
+        ("P%u00e9ssimo %uD83D%uDE21", "Péssimo 😡"),  # JavaScript's escape()
+        # No letter beyond ASCII, but no space either: words joined as a form joins them.
+        (quote_plus("Servizio pessimo, mai più!"), "Servizio pessimo, mai più!"),
+        (quote_plus("Terrible service, 1+1 stars"), "Terrible service, 1+1 stars"),
+        ("Terrible%20service%21", "Terrible service!"),
+    ],
+)
+def test_percent_escapes_naming_letters_are_read(encoded, text):
+    assert unescaped(encoded) == text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "50%OFF, 100%DE acordo",  # hex digits after a percent sign, no letter named
+        "Paguei+caro%20demais, sério",  # only ASCII escaped, in a text with spaces
+        "C++",
+        "1+1=2",
+        "%C3 sozinho",  # half a letter: not UTF-8
+        "%uD83D alone",
+        "Péssimo+atendimento 100%",
+        # A link's escapes are how a URL is written: "%20" would cut it in two.
+        "Плохо, см. https://ru.wikipedia.org/wiki/%D0%A2%D0%B8 и www.x.org/a%20b",
+    ],
+)
+def test_text_without_a_percent_escaped_letter_is_left_alone(text):
+    assert unescaped(text) == text
+
+
+def test_plus_stays_a_plus_where_the_text_has_spaces():
+    assert unescaped("C++ n%C3%A3o funciona") == "C++ não funciona"
+
+
+def test_links_keep_their_escapes_in_a_decoded_text():
+    text = "P%C3%A9ssimo, veja https://x.com/a%20b%C3%A9"
+    assert unescaped(text) == "Péssimo, veja https://x.com/a%20b%C3%A9"
