@@ -12,17 +12,18 @@ HTML as old web pages and exports do (every non-ASCII letter an entity, "P&eacut
 "&#1087;&#1083;&#1086;&#1093;&#1086;", and "<br />" between sentences; or that twice,
 "P&amp;eacute;ssimo"), or encoded for JSON one time too many ("P\\u00e9ssimo", every
 non-ASCII character a \\u escape), or sent by a web form ("P%C3%A9ssimo+atendimento"), or
-with 3–6 combining marks stacked on each letter of 30% of the words ("zalgo"), or mojibake
-(the UTF-8 bytes read as windows-1252 or windows-1251: "PÃ©ssimo", "РЈР¶Р°СЃРЅРѕ"), or with
-every Latin letter styled by a "fancy text" generator (small capitals "ᴘéssɪᴍᴏ", negative
-squared "🅿é🆂🆂🅸🅼🅾", mathematical bold "𝐏é𝐬𝐬𝐢𝐦𝐨"), or 30% of the Latin words in leetspeak
-("p3ss1m0"), or struck through or underlined throughout ("p̶é̶s̶s̶i̶m̶o̶"), or spelled
-backwards after a right-to-left override ("\\u202eomissép"), or upside down ("ǝlqᴉɹɹoɥ";
-Latin-script texts only), or in regional indicator letters ("🇵\\u200b🇪\\u200b🇸") — each with
-and without the reading form, printing accuracy, macro-F1 and negative-class F1. Then the
-emoji the vocabulary lacks (``sentiment.emoji``): each alone and three times, and the
-validation texts holding one of their stand-ins with it swapped for the emoji it stands in
-for. The time the reading form itself takes per text is printed last.
+30% of the words in forum markup ("[b]péssimo[/b]"), or inside a scraped page (a style
+sheet, "<p>", a comment), or with 3–6 combining marks stacked on each letter of 30% of the
+words ("zalgo"), or mojibake (the UTF-8 bytes read as windows-1252 or windows-1251:
+"PÃ©ssimo", "РЈР¶Р°СЃРЅРѕ"), or with every Latin letter styled by a "fancy text" generator
+(small capitals "ᴘéssɪᴍᴏ", negative squared "🅿é🆂🆂🅸🅼🅾", mathematical bold "𝐏é𝐬𝐬𝐢𝐦𝐨"), or 30%
+of the Latin words in leetspeak ("p3ss1m0"), or struck through or underlined throughout
+("p̶é̶s̶s̶i̶m̶o̶"), or spelled backwards after a right-to-left override ("\\u202eomissép"),
+or upside down ("ǝlqᴉɹɹoɥ"; Latin-script texts only), or in regional indicator letters
+("🇵\\u200b🇪\\u200b🇸") — each with and without the reading form, printing accuracy, macro-F1
+and negative-class F1. Then the emoji the vocabulary lacks (``sentiment.emoji``): each alone
+and three times, and the validation texts holding one of their stand-ins with it swapped for
+the emoji it stands in for. The time the reading form itself takes per text is printed last.
 
     .venv/bin/python bench/reading.py [--sample 1500] [--skip-full] [--only SHAPE ...]
 """
@@ -274,6 +275,8 @@ def main() -> None:
         ("HTML escaped twice", lambda t: html_escaped(html_escaped(t))),
         ("escaped for JSON twice", lambda t: json.dumps(t)[1:-1]),
         ("sent by a web form", quote_plus),
+        ("forum markup", lambda t: some_words(t, lambda w: f"[b]{w}[/b]")),
+        ("scraped page", lambda t: f"<style>.r{{color:#0a0}}</style><p>{t}</p><!-- 5/5 -->"),
         ("zalgo", lambda t: some_words(t, zalgo)),
         ("mojibake 1252", mojibake("cp1252")),
         ("mojibake 1251", mojibake("cp1251")),

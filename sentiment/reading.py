@@ -6,7 +6,9 @@ hide.
   ("P%C3%A9ssimo+atendimento") are read (:mod:`reputation.core.escapes`), and
   HTML escaping left by a web page or an export ("P&eacute;ssimo",
   "&#1087;&#1083;&#1086;…", "<br />") is undone (:func:`reputation.core.text.html_as_text`):
-  every escaped letter is pieces of punctuation and digits to the model.
+  every escaped letter is pieces of punctuation and digits to the model. A scraped page's
+  scripts, style sheets and comments are dropped whole, and forum markup ("[b]…[/b]") is
+  dropped (:mod:`reputation.core.bbcode`).
 - Then mojibake — UTF-8 read as windows-1252, Latin-1 or windows-1251 by an export or a
   spreadsheet ("PÃ©ssimo", "РЈР¶Р°СЃРЅРѕ") — is repaired
   (:func:`reputation.core.text.unmangled`, with ftfy): Russian read so was neutral and `und`.

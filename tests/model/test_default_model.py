@@ -207,6 +207,8 @@ async def test_text_shown_backwards_upside_down_in_flag_letters_or_escaped_is_re
         r"P\u00e9ssimo atendimento, n\u00e3o recomendo",  # encoded for JSON twice: positive
         r"\u0423\u0436\u0430\u0441\u043d\u044b\u0439 \u0441\u0435\u0440\u0432\u0438\u0441",
         "P%C3%A9ssimo+atendimento%2C+n%C3%A3o+recomendo",  # sent by a web form: positive
+        "<style>.r{color:#0a0}</style>Ужасный сервис",  # a scraped page's style sheet: positive
+        "[b]Péssimo[/b] atendimento, [i]não[/i] recomendo",  # forum markup
         "%D0%A3%D0%B6%D0%B0%D1%81%D0%BD%D1%8B%D0%B9%20%D1%81%D0%B5%D1%80%D0%B2%D0%B8%D1%81",
     ]
     for text, score in zip(shown, await model.score(shown), strict=True):

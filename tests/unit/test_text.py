@@ -102,14 +102,36 @@ def test_read_json_cleans_and_forgives_a_byte_order_mark():
         ("Line one<br />\r\nLine two<BR><br>Para", "Line one\nLine two\n\nPara"),
         (
             "<p>First.</p><p>Second <b>bold</b> <a href='x'>link</a></p>",
-            "\nFirst.\n\nSecond bold link\n",
+            "First.\n\nSecond bold link",
         ),
         ("P&amp;eacute;ssimo &amp;amp; caro", "Péssimo & caro"),  # escaped on save and export
         ("Ótimo&lt;br /&gt;Recomendo", "Ótimo\nRecomendo"),  # a text escaped whole, tags too
+        ("<h2>Horrible</h2>muito<img src='s.gif' />ruim", "Horrible\nmuito ruim"),
+        (" <b>ok</b>\n", " ok\n"),  # the writer's own spaces at the ends stay
     ],
 )
 def test_html_escaping_is_undone(escaped, written):
     assert html_as_text(escaped) == written
+
+
+@pytest.mark.parametrize(
+    ("page", "words"),
+    [
+        ("<style>.r{color:#0a0}</style>Ужасный сервис", "Ужасный сервис"),
+        ('<script>var x = "great, excellent";</script>Péssimo', "Péssimo"),
+        ("Nunca <!-- 5 stars, amazing -->más", "Nunca  más"),
+        ("<SCRIPT type='x'>\nok\n</SCRIPT >Pessimo", "Pessimo"),
+    ],
+)
+def test_scripts_style_sheets_and_comments_are_not_read(page, words):
+    # As scraped, the style sheet before "Ужасный сервис" made it read positive.
+    assert html_as_text(page) == words
+
+
+def test_blocks_never_closed_stay_and_do_not_hide_what_follows():
+    assert html_as_text("<script>" * 3 + "ok <!-- a") == "<script>" * 3 + "ok <!-- a"
+    # "İ" is two characters in lower case: the blocks are found in the text as written.
+    assert html_as_text("İİ <style>x</style>ruim<!-- y -->!") == "İİ  ruim !"
 
 
 @pytest.mark.parametrize(
