@@ -26,7 +26,7 @@ from responders.authors import platform_stand_in
 if TYPE_CHECKING:
     from reputation.storage.reviews import ReviewRepository
 
-_HANDLE = re.compile(r"\d{3,}$|^[a-z]{1,3}\d+$", re.IGNORECASE)
+_HANDLE = re.compile(r"(?<!\d)\d{3,}$|^[a-z]{1,3}\d+$", re.IGNORECASE)  # from a run's start
 _WORDS = re.compile(r"\w+", re.UNICODE)
 
 

@@ -21,8 +21,10 @@ _AS_LETTERS = str.maketrans(DIGITS, "oieasts")  # 1 is i, the likelier letter in
 _LATIN = "a-zA-Z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f"
 _INSIDE = re.compile(rf"[^\W\d_][{DIGITS}]+[^\W\d_]")  # a digit between two letters: a hint
 # A whole word of 4+ Latin letters and those digits, with a digit between two letters.
+# It starts only where a run of such characters does: "$" is no word character, and tried
+# from each "$" of "$$$…" the look-ahead read the run to its end every time.
 _CANDIDATE = re.compile(
-    rf"(?<!\w)(?=[{_LATIN}{DIGITS}]*[{_LATIN}][{DIGITS}]+[{_LATIN}])"
+    rf"(?<![\w$])(?=[{_LATIN}{DIGITS}]*[{_LATIN}][{DIGITS}]+[{_LATIN}])"
     rf"[{_LATIN}{DIGITS}]{{{MIN_CHARS},}}+(?!\w)"
 )
 SHARE = 2 / 3  # the most pieces the letters may take, against the word as written

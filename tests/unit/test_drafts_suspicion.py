@@ -114,7 +114,14 @@ def test_a_single_item_is_judged_against_its_neighbours():
 
 @pytest.mark.parametrize(
     ("author", "new"),
-    [("A Google user", True), (None, True), ("user48213", True), ("Lucía Pérez", False)],
+    [
+        ("A Google user", True),
+        (None, True),
+        ("user48213", True),
+        ("Lucía Pérez", False),
+        ("1" * 5000 + "x", False),  # digits, but not at the end
+        ("x" + "1" * 5000, True),
+    ],
 )
 def test_default_and_generated_names_look_new(author, new):
     assert looks_new(author) is new
@@ -135,7 +142,8 @@ def test_pii_is_found_and_scrubbed_in_every_script():
 
 
 def test_details_after_long_runs_of_their_own_characters_are_found():
-    # The patterns start only where a run starts (bench/pii.py): what follows is still read.
+    # The patterns start only where a run starts (bench/hostile_patterns.py): what follows
+    # is still read.
     text = "a" * 5000 + " " + "A-" * 3000 + " ana.souza+loja@mail.example, pedido BR-2024-77A1"
     assert find_pii(text) == ["ana.souza+loja@mail.example", "BR-2024-77A1"]
     assert find_pii("x" * 5000 + "@mail.example") == ["x" * 5000 + "@mail.example"]

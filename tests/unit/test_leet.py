@@ -56,3 +56,9 @@ def test_without_a_piece_count_the_reading_form_leaves_digits_alone():
 
 def test_without_a_piece_count_every_candidate_is_read_as_letters():
     assert unleet("r33mb0ls0 HX100v 1st covid19") == "reembolso HXioov 1st covid19"
+
+
+def test_a_run_of_dollar_signs_is_no_word_and_hides_none():
+    # Each "$" of a run used to start a word to try (bench/hostile_patterns.py).
+    assert unleet("p3ss1mo " + "$" * 2000 + " r33mb0ls0") == "pessimo " + "$" * 2000 + " reembolso"
+    assert unleet("pé$$imo, R$50") == "péssimo, R$50"
