@@ -7,8 +7,9 @@ hide.
   HTML escaping left by a web page or an export ("P&eacute;ssimo",
   "&#1087;&#1083;&#1086;…", "<br />") is undone (:func:`reputation.core.text.html_as_text`):
   every escaped letter is pieces of punctuation and digits to the model. A scraped page's
-  scripts, style sheets and comments are dropped whole, and forum markup ("[b]…[/b]") is
-  dropped (:mod:`reputation.core.bbcode`).
+  scripts, style sheets and comments are dropped whole first
+  (:func:`reputation.core.text.unhidden`), and forum markup ("[b]…[/b]") is dropped
+  (:mod:`reputation.core.bbcode`).
 - Then mojibake — UTF-8 read as windows-1252, Latin-1 or windows-1251 by an export or a
   spreadsheet ("PÃ©ssimo", "РЈР¶Р°СЃРЅРѕ") — is repaired
   (:func:`reputation.core.text.unmangled`, with ftfy): Russian read so was neutral and `und`.
@@ -52,7 +53,7 @@ from __future__ import annotations
 import re
 
 from reputation.core.scripts import one_script
-from reputation.core.text import as_typed, unstacked, visible
+from reputation.core.text import as_typed, unhidden, unstacked, visible
 from sentiment.casing import unshout
 from sentiment.emoji import known_emoji
 from sentiment.leet import PieceCount, unleet
@@ -81,11 +82,12 @@ def unspaced(text: str) -> str:
 
 
 def as_seen(text: str) -> str:
-    """The characters of ``text`` as a reader sees them: :func:`reputation.core.text.as_typed`
+    """The characters of ``text`` as a reader sees them: a page's scripts and style sheets
+    dropped (:func:`reputation.core.text.unhidden`), :func:`reputation.core.text.as_typed`
     (HTML escaping undone, mojibake repaired, styled letters written plain), invisible
     characters (:func:`reputation.core.text.visible`) and stacked marks dropped, one script
     per word. The model and language ID both start from this."""
-    return one_script(unstacked(visible(as_typed(text))))
+    return one_script(unstacked(visible(as_typed(unhidden(text)))))
 
 
 def reading_form(text: str, pieces: PieceCount | None = None) -> str:

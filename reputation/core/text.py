@@ -201,10 +201,15 @@ _ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]
 _BLANKS = re.compile(r"(?<![ \t])[ \t]*\n[ \t\n]*\n[ \t]*|(?<![ \t])[ \t]+\n")
 
 
-def _unhidden(text: str) -> str:
-    """``text`` without its scripts, style sheets and comments, each a space. A block that is
-    never closed stays; its end is looked for once (a pattern with ``.*?`` looked again from
-    every opening: 40 s on 20,000 "<script>")."""
+def unhidden(text: str) -> str:
+    """``text`` without the scripts, style sheets and comments of a scraped page, for
+    reading (the model, language ID): a scraped body with ``<style>…</style>`` before
+    "Ужасный сервис" read positive. Each block becomes a space; a text that did not start
+    or end with a space does not gain one there. A block never closed stays, and its end is
+    looked for once (a pattern with ``.*?`` looked again from every opening: 40 s on 20,000
+    "<script>"). Search and topics keep every word a reader is shown, these included."""
+    if "<" not in text:
+        return text
     opening = _HIDDEN_OPENER.search(text)
     kept: list[str] = []
     missing: set[str] = set()
@@ -219,25 +224,34 @@ def _unhidden(text: str) -> str:
         kept += [text[start : opening.start()], " "]
         start = closed.end()
         opening = _HIDDEN_OPENER.search(text, start)
-    return "".join(kept) + text[start:] if kept else text
+    if not kept:
+        return text
+    return _at_ends_as_written("".join(kept) + text[start:], text)
+
+
+def _at_ends_as_written(text: str, written: str) -> str:
+    """``text`` with no blank at an end where ``written`` had none."""
+    if not written[:1].isspace():
+        text = text.lstrip()
+    return text if written[-1:].isspace() else text.rstrip()
 
 
 def _untagged(text: str) -> str:
     if "<" not in text:
         return text
-    return _STYLE.sub("", _GAP.sub(" ", _BREAK.sub("\n", _unhidden(text))))
+    return _STYLE.sub("", _GAP.sub(" ", _BREAK.sub("\n", text)))
 
 
 def html_as_text(text: str) -> str:
     """``text`` without the HTML escaping a page or an export put on it: the tags that only
     break or style a line dropped (``<br>``, ``<p>``, ``<h2>`` become line breaks; nl2br's
-    ``<br />`` + newline is one), scripts, style sheets and comments dropped whole (a
-    scraped body with ``<style>…</style>`` before "Ужасный сервис" read positive), entities
-    decoded (``P&eacute;ssimo``, ``&#1087;``, ``Q&amp;A``; twice when the text was escaped
-    twice, ``P&amp;eacute;ssimo``, and then the tags of a text escaped whole,
-    ``&lt;br /&gt;``), a blank line at most between paragraphs, no space left at either end
-    by a tag there. Other angle brackets ("<3", "a < b", "<angry>") and bare ampersands
-    ("AT&T") are the customer's and stay."""
+    ``<br />`` + newline is one), entities decoded (``P&eacute;ssimo``, ``&#1087;``,
+    ``Q&amp;A``; twice when the text was escaped twice, ``P&amp;eacute;ssimo``, and then
+    the tags of a text escaped whole, ``&lt;br /&gt;``), a blank line at most between
+    paragraphs, no space left at either end by a tag there. Other angle brackets ("<3",
+    "a < b", "<angry>") and bare ampersands ("AT&T") are the customer's and stay.
+    Scripts and style sheets are words a reader is shown here; reading drops them
+    (:func:`unhidden`)."""
     if "<" not in text and "&" not in text:
         return text
     written = text
@@ -249,10 +263,7 @@ def html_as_text(text: str) -> str:
             text = html.unescape(text)
         text = _untagged(text)  # "&lt;br /&gt;": the tags of a text escaped whole
     text = _BLANKS.sub(lambda m: "\n\n" if m.group().count("\n") > 1 else "\n", text)
-    # The breaks and gaps of tags at either end are the page's, not the writer's.
-    if not written[:1].isspace():
-        text = text.lstrip()
-    return text if written[-1:].isspace() else text.rstrip()
+    return _at_ends_as_written(text, written)  # a tag's break at an end is the page's
 
 
 # Han, kana and Hangul: a mojibake repair that produces them out of none is a misreading

@@ -12,8 +12,11 @@ from reputation.core.text import (
     html_as_text,
     plain_letters,
     read_json,
+    unhidden,
     unmangled,
 )
+from reputation.storage.search import terms
+from sentiment.reading import as_seen
 from tests.text_kit import read_as
 
 
@@ -125,13 +128,19 @@ def test_html_escaping_is_undone(escaped, written):
 )
 def test_scripts_style_sheets_and_comments_are_not_read(page, words):
     # As scraped, the style sheet before "Ужасный сервис" made it read positive.
-    assert html_as_text(page) == words
+    assert unhidden(page) == words
 
 
 def test_blocks_never_closed_stay_and_do_not_hide_what_follows():
-    assert html_as_text("<script>" * 3 + "ok <!-- a") == "<script>" * 3 + "ok <!-- a"
+    assert unhidden("<script>" * 3 + "ok <!-- a") == "<script>" * 3 + "ok <!-- a"
     # "İ" is two characters in lower case: the blocks are found in the text as written.
-    assert html_as_text("İİ <style>x</style>ruim<!-- y -->!") == "İİ  ruim !"
+    assert unhidden("İİ <style>x</style>ruim<!-- y -->!") == "İİ  ruim !"
+
+
+def test_what_a_reader_is_shown_of_a_script_is_still_searched_and_folded():
+    # The inbox shows a review as stored: "<script>alert(1)</script>" is text there.
+    assert {"alert", "broken"} <= set(terms("<script>alert(1)</script> broken"))
+    assert as_seen("<script>alert(1)</script> broken") == "broken"
 
 
 @pytest.mark.parametrize(
