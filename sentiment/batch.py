@@ -9,7 +9,7 @@ import threading
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any, TextIO, cast
+from typing import Any, NamedTuple, TextIO, cast
 
 from config.settings import Settings
 from reputation.core.models import review_text
@@ -63,32 +63,40 @@ def _chunks(lines: Iterable[str], size: int) -> Iterator[list[str]]:
         yield chunk
 
 
-def _parse(line: str, number: int) -> tuple[dict[str, Any] | None, str | None]:
-    """The input object, or an error saying why the line cannot be classified."""
+class _Line(NamedTuple):
+    row: dict[str, Any] | None  # the input object, when the line is one
+    error: str | None  # why the line cannot be classified
+    rating: float | None = None  # the row's rating as stars out of five, read once
+
+
+def _parse(line: str, number: int) -> _Line:
+    """The input object and its rating, or an error saying why the line cannot be
+    classified."""
     if why := unreadable(line):
-        return None, f"line {number}: {why}"
+        return _Line(None, f"line {number}: {why}")
     try:
         row = read_json(line)
     except json.JSONDecodeError as exc:
-        return None, f"line {number}: not JSON: {exc.msg}"
+        return _Line(None, f"line {number}: not JSON: {exc.msg}")
     if not isinstance(row, dict):
-        return None, f"line {number}: expected a JSON object"
+        return _Line(None, f"line {number}: expected a JSON object")
     text = row.get("text")
     if text is not None and not isinstance(text, str):
-        return row, f"line {number}: text must be a string"
+        return _Line(row, f"line {number}: text must be a string")
     if text is None and row.get("rating") is None and not row.get("title"):
-        return row, f"line {number}: no text and no rating"
+        return _Line(row, f"line {number}: no text and no rating")
     rating = row.get("rating")
     value = given_rating(rating)
     if rating is not None and not (value is not None and 1 <= value <= 5):
-        return row, (
+        return _Line(
+            row,
             f"line {number}: rating must be 1 to 5 stars: a number, or text such as "
-            "4,5 or 8/10 or ★★☆☆☆"
+            "4,5 or 8/10 or ★★☆☆☆",
         )
     for key in ("lang", "title"):
         if row.get(key) is not None and not isinstance(row[key], str):
-            return row, f"line {number}: {key} must be a string"
-    return row, None
+            return _Line(row, f"line {number}: {key} must be a string")
+    return _Line(row, None, value)
 
 
 async def classify_lines(
@@ -106,11 +114,11 @@ async def classify_lines(
     reported = float("-inf")
     threshold = settings.sentiment.negative_threshold
     for chunk in _chunks(lines, CHUNK):
-        parsed: list[tuple[dict[str, Any] | None, str | None]] = []
+        parsed: list[_Line] = []
         for line in chunk:
             number += 1
             parsed.append(_parse(line, number))
-        valid = {i: row for i, (row, err) in enumerate(parsed) if err is None and row is not None}
+        valid = {i: p.row for i, p in enumerate(parsed) if p.error is None and p.row is not None}
         # A review is its title and text; a title alone is a review too ("Never again").
         whole = {
             i: review_text(r.get("title") or None, r.get("text") or "") for i, r in valid.items()
@@ -122,13 +130,12 @@ async def classify_lines(
             [valid[i].get("lang") or None for i in read],
         )
         scores = dict(zip(read, scored, strict=True))
-        for i, (row, err) in enumerate(parsed):
+        for i, (row, err, rating) in enumerate(parsed):
             if err is not None:
                 errors += 1
                 out.write(json.dumps({**(row or {}), "error": err}, ensure_ascii=False) + "\n")
                 continue
             assert row is not None  # noqa: S101 - no error means a parsed object
-            rating = given_rating(row.get("rating"))
             result = assess(
                 text=whole[i],
                 rating=half_up(rating) if rating is not None else None,
