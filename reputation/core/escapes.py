@@ -120,7 +120,7 @@ def percent_decoded(text: str) -> str:
         return text
     spaceless = _WHITESPACE.search(text) is None
     if not (spaceless and _FORM_SPACE.search(text)):
-        runs = [_read_percent(m) for m in _PERCENT.finditer(text)]
+        runs = [_percent_run(m[0]) for m in _PERCENT.finditer(text) if not m["link"]]
         if all(run.isascii() for run in runs):
             return text
     if spaceless:

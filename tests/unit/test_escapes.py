@@ -78,6 +78,8 @@ def test_percent_escapes_naming_letters_are_read(encoded, text):
         "Péssimo+atendimento 100%",
         # A link's escapes are how a URL is written: "%20" would cut it in two.
         "Плохо, см. https://ru.wikipedia.org/wiki/%D0%A2%D0%B8 и www.x.org/a%20b",
+        # A link's own letters are not escapes: they do not make the text's "%2C" one.
+        "Ruim, 50%2C ver https://ru.wikipedia.org/wiki/Сбер",
     ],
 )
 def test_text_without_a_percent_escaped_letter_is_left_alone(text):
