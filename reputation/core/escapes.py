@@ -119,14 +119,20 @@ def percent_decoded(text: str) -> str:
     if "%" not in text and "+" not in text:
         return text
     spaceless = _WHITESPACE.search(text) is None
-    if not (spaceless and _FORM_SPACE.search(text)):
-        runs = [_percent_run(m[0]) for m in _PERCENT.finditer(text) if not m["link"]]
-        if all(run.isascii() for run in runs):
-            return text
-    if spaceless:
-        text = text.replace("+", " ")  # before reading: a written "+" is "%2B" in a form
-    return _PERCENT.sub(_read_percent, text)
+    beyond_ascii = False
 
+    def read(match: re.Match[str]) -> str:
+        nonlocal beyond_ascii
+        if match["link"]:
+            return match[0]
+        written = _percent_run(match[0])
+        beyond_ascii = beyond_ascii or not written.isascii()
+        return written
 
-def _read_percent(match: re.Match[str]) -> str:
-    return match.group() if match.group("link") else _percent_run(match.group())
+    read_text = _PERCENT.sub(read, text)  # decides, and is the answer where "+" stays
+    if not (beyond_ascii or (spaceless and _FORM_SPACE.search(text))):
+        return text
+    if not spaceless:
+        return read_text
+    # A form's text: "+" is a space, replaced before reading (a written "+" is "%2B").
+    return _PERCENT.sub(read, text.replace("+", " "))
