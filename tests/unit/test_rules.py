@@ -101,6 +101,10 @@ def test_short_stems_do_not_match_inside_other_words():
         # Russian slang for a scam.
         "Лохотрон полный, деньги не вернули",
         "Кидалово, а не магазин",
+        # English legal threats and scams, in the forms they take.
+        "I am going to sue you",
+        "We are suing the company",
+        "They scammed me out of $200",
     ],
 )
 def test_danger_words_make_negative_items_critical(text):
@@ -198,6 +202,8 @@ def test_a_kept_tag_is_a_language_code_never_free_text():
         "Non riesco a esplorare i menu, tutto confuso",  # esplodere / esplorare
         "Fiquei em choque com o descaso do atendimento",  # choque: shock, not electric
         "O processo de compra é confuso e lento",  # processo: process, not lawsuit
+        "Pessimo, le sue batterie durano poco",  # Italian "sue" (his/her), not to sue
+        "Scambio difficile e lento, pessimo",  # Italian "scambio" (exchange), not a scam
     ],
 )
 def test_words_of_another_meaning_do_not_make_an_item_critical(text):

@@ -90,6 +90,24 @@ def test_a_plain_thank_you_has_no_topic(lang):
         ("دیروز سفارش دادم، مزه‌اش بد بود", "delivery"),  # دیر (late) / دیروز (yesterday)
         ("باگت ساندویچ بیات بود", "app"),  # باگ (bug) / باگت (baguette)
         ("رزولوشن پایین و پیکسل‌ها معلومه", "delivery"),  # پیک (courier) / پیکسل
+        # Another language's word: a stem meets words of every language in the text.
+        ("Fiquei chateada, a cor é diferente da foto", "support"),  # chat / chateada (upset)
+        ("Comprei há dois meses atrás e ainda uso", "delivery"),  # atraso / atrás (ago)
+        ("Reservé meses atrás y todo salió bien", "delivery"),
+        ("Parcelei em 10 vezes sem juros", "delivery"),  # parcel / parcela (instalment)
+        ("Lo que más valoro es la ubicación", "price"),  # valor / valorar (to value)
+        ("A capa não cobre a tela toda", "price"),  # cobrar / cobrir (to cover)
+        ("Audio limpido e potente", "cleanliness"),  # limpio / limpido (clear)
+        ("La staffa per il muro è robusta", "staff"),  # staff / staffa (bracket)
+        ("Opinione personale: lo consiglio per uso personale", "staff"),
+        ("Non supporta la ricarica wireless", "support"),  # supporta: it supports (a feature)
+        ("Lo uso con la Fire TV Stick, funziona bene", "safety"),  # Amazon's Fire TV
+        ("Il cavo si modella bene, molde perfeito", "cleanliness"),  # mold / molde (pattern)
+        ("Uno scambio di battute divertente", "fraud"),  # scam / scambio (exchange)
+        ("Le sue funzioni sono limitate", "fraud"),  # sue: Italian "his/her"
+        ("Дорогие друзья, поздравляю с праздником!", "price"),  # дорогие: dear / expensive
+        ("Они двадцать лет в браке", "quality"),  # брак: defect / marriage
+        ("Героиня после развода с мужем уехала", "fraud"),  # развод: scam / divorce
     ],
 )
 def test_words_of_another_meaning_do_not_raise_the_topic(text, topic):
@@ -108,6 +126,21 @@ def test_words_of_another_meaning_do_not_raise_the_topic(text, topic):
         ("Il caricatore ha preso fuoco", "safety"),
         ("My daughter burned her hand on the lid", "safety"),
         ("پیک خیلی دیر رسید", "delivery"),
+        ("O pedido atrasou duas semanas", "delivery"),
+        ("The parcel never came", "delivery"),
+        ("El personal fue muy grosero con nosotros", "staff"),
+        ("Todo el personal de recepción fue lento", "staff"),  # Spanish staff: "el personal"
+        ("Il personale era scortese e lento", "staff"),
+        ("Personale scortese, mai più", "staff"),
+        ("The live chat never answers", "support"),
+        ("The staff ignored us", "staff"),
+        ("Mold in the bathroom, everything moldy", "cleanliness"),
+        ("This shop is a scam, scammers!", "fraud"),
+        ("I will sue you for this", "fraud"),
+        ("Попался брак, товар с браком вернули", "quality"),
+        ("Слишком дорогие тарифы", "price"),
+        ("Il supporto tecnico non risponde", "support"),
+        ("The charger caught fire", "safety"),
     ],
 )
 def test_the_topic_words_themselves_still_match(text, topic):

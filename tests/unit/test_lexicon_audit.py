@@ -1,0 +1,32 @@
+"""The lexicon audit lists the words each stem meets, exceptions applied, per text language."""
+
+import json
+
+from sentiment.lexicon_audit import main, stem_words
+
+
+def test_stem_words_counts_word_starts_and_skips_exceptions():
+    texts = {"pt": "o pedido atrasou. comprei há um mês atrás\nentrega atrasada", "es": "atrasado"}
+    found = stem_words("atras", ["atras="], texts)
+    assert found["pt"] == {"atrasou": 1, "atrasada": 1}
+    assert found["es"] == {"atrasado": 1}
+    assert stem_words("atras", [], {"pt": "reatrasou"})["pt"] == {}
+
+
+def test_main_reports_a_stem_meeting_another_languages_words(tmp_path, capsys):
+    for lang, text in {"it": "Pessimo, ho chiesto il rimborso", "pt": "Fiquei chateada"}.items():
+        (tmp_path / lang).mkdir()
+        (tmp_path / lang / "train.jsonl").write_text(
+            json.dumps({"text": text, "label": "negative"}) + "\n", encoding="utf-8"
+        )
+    assert main(["--datasets", str(tmp_path), "--topic", "support", "--min", "1"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    # Portuguese "chateada" (upset) is no chat: no support stem lists it.
+    assert not any("chateada" in line for line in lines)
+    assert main(["--datasets", str(tmp_path), "--topic", "refund", "--min", "1"]) == 0
+    assert "refund\tit:rimbors\tin it\t1\trimborso:1" in capsys.readouterr().out.splitlines()
+
+
+def test_main_says_when_there_are_no_texts(tmp_path, capsys):
+    assert main(["--datasets", str(tmp_path)]) == 2
+    assert "no labelled texts" in capsys.readouterr().err
