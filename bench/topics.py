@@ -39,15 +39,19 @@ def naive_patterns() -> dict[str, re.Pattern[str]]:
     return patterns
 
 
-def naive(text: str, patterns: dict[str, re.Pattern[str]]) -> tuple[list[str], bool]:
+def naive(text: str, patterns: dict[str, re.Pattern[str]]) -> tuple[list[str], bool, bool]:
     forms = topics.forms_of(text)  # the folded text, and with stretched letters cut
     said = [t for t, p in patterns.items() if any(topics._mentioned(t, p, f) for f in forms)]
-    return [t for t in said if t != topics.DANGER], topics.DANGER in said
+    return (
+        [t for t in said if t not in topics.NOT_TOPICS],
+        topics.DANGER in said,
+        topics.THREAT in said,
+    )
 
 
-def shipped(text: str) -> tuple[list[str], bool]:
-    forms = topics.forms_of(text)  # once for both, as sentiment.rules.assess does
-    return topics.topics_in(forms), topics.danger_in(forms)
+def shipped(text: str) -> tuple[list[str], bool, bool]:
+    forms = topics.forms_of(text)  # once for all, as sentiment.rules.assess does
+    return topics.topics_in(forms), topics.danger_in(forms), topics.threat_in(forms)
 
 
 def sample(datasets: Path, n: int) -> list[str]:

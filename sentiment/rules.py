@@ -3,7 +3,10 @@
 Flag reasons:
 - ``negative_text``: the text reads negative;
 - ``low_rating``: one or two stars;
-- ``rating_text_mismatch``: four or five stars over clearly negative text ("hidden pain").
+- ``rating_text_mismatch``: four or five stars over clearly negative text ("hidden pain");
+- ``legal_threat``: the customer says they will sue, call the police or go to a consumer
+  agency, however calm the words read ("Vou processar vocês" reads neutral to the model).
+  Such an item is critical.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from reputation.core.protocols import TextScore
 from reputation.core.text import lang_code
 from sentiment.language import language_of
 from sentiment.stars import rating_alone, stars_in
-from sentiment.topics import danger_in, forms_of, topics_in
+from sentiment.topics import danger_in, forms_of, threat_in, topics_in
 
 CLEARLY_NEGATIVE = 0.7
 SERIOUS_TOPICS = frozenset({"fraud", "safety"})
@@ -78,13 +81,16 @@ def assess(
         reasons.append("rating_text_mismatch")
     forms = forms_of(text) if has_text else []  # folded once for topics and danger words
     topics = topics_in(forms)
+    threat = threat_in(forms)
+    if threat:
+        reasons.append("legal_threat")
     flag = bool(reasons)
     severity = severity_of(
         flag=flag,
         rating=rating,
         negativity=negativity if has_text else 0.0,
         topics=topics,
-        danger=flag and danger_in(forms),
+        danger=threat or (flag and danger_in(forms)),
     )
     return Sentiment(
         label=label,

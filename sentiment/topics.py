@@ -1,4 +1,5 @@
-"""Complaint topics and danger words from a per-language stem lexicon (``lexicon/topics.toml``).
+"""Complaint topics, danger words and legal threats from a per-language stem lexicon
+(``lexicon/topics.toml``).
 
 Stems and texts are compared in their folded form (:func:`reputation.core.text.fold`): a
 text typed without accents ("nao chegou", "atencion al cliente"), in full-width letters or
@@ -18,6 +19,8 @@ from reputation.core.text import fold
 from sentiment.leet import unleet
 
 DANGER = "danger"
+THREAT = "threat"
+NOT_TOPICS = frozenset({DANGER, THREAT})  # lexicon sections that are no complaint topic
 
 
 @cache
@@ -66,7 +69,7 @@ def _stem_pattern(stem: str) -> str:
 
 # Topics whose mention its own words can deny: "not a scam" is no fraud complaint, and
 # "no es una estafa, pero tardó un mes" no reason to call a lawyer's-desk emergency.
-DENIABLE = frozenset({"fraud", "safety", DANGER})
+DENIABLE = frozenset({"fraud", "safety", DANGER, THREAT})
 # A word that denies what follows it, then at most a verb or article or two.
 _CUE = (
     r"not|isn[\'’]?t|wasn[\'’]?t|aren[\'’]?t|weren[\'’]?t|never|without|"  # en
@@ -133,7 +136,7 @@ def topics_in(forms: list[str]) -> list[str]:
     return [
         topic
         for topic, pattern in _patterns().items()
-        if topic != DANGER and any(_mentioned(topic, pattern, form) for form in forms)
+        if topic not in NOT_TOPICS and any(_mentioned(topic, pattern, form) for form in forms)
     ]
 
 
@@ -142,6 +145,14 @@ def danger_in(forms: list[str]) -> bool:
     police... and do not deny it in the same words ("no es una estafa")."""
     pattern = _patterns()[DANGER]
     return any(_mentioned(DANGER, pattern, form) for form in forms)
+
+
+def threat_in(forms: list[str]) -> bool:
+    """True when a text's :func:`forms_of` say the customer will take the business to court,
+    a lawyer, the police or a consumer agency ("vou processar", "подам в суд", "I'll sue
+    you"), and do not deny it ("não vou processar")."""
+    pattern = _patterns()[THREAT]
+    return any(_mentioned(THREAT, pattern, form) for form in forms)
 
 
 def topics_of(text: str) -> list[str]:

@@ -32,6 +32,51 @@ def test_positive_five_stars_is_not_flagged():
     assert result.severity is Severity.LOW
 
 
+NEUTRAL = TextScore(Label.NEUTRAL, {"negative": 0.08, "neutral": 0.8, "positive": 0.12})
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Vou processar vocês",  # read neutral (0.08 negative) by the shipped model
+        "Se não resolverem até sexta, vou entrar na justiça",
+        "Já abri processo no juizado de pequenas causas",
+        "Si no me devuelven el dinero los voy a demandar",
+        "Presentaré una queja ante Profeco",
+        "Se non mi rimborsate vi denuncio",
+        "Procederò per vie legali",
+        "Если не вернёте деньги, подам в суд",
+        "Напишу жалобу в ЦБ",
+        "اگه پولمو برنگردونید ازتون شکایت میکنم",
+        "If this isn't fixed by Friday you'll hear from my lawyer",
+        "I'll sue you",
+    ],
+)
+def test_a_legal_threat_is_flagged_and_critical_however_calm_it_reads(text):
+    result = judge(text, None, NEUTRAL)
+    assert result.flag
+    assert result.reasons == ["legal_threat"]
+    assert result.severity is Severity.CRITICAL
+    assert result.label is Label.NEUTRAL  # the rule flags; the model's label stays
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Não vou processar ninguém, só quero a troca",  # denied
+        "O processo de compra é simples",
+        "Vi no Reclame Aqui que eles resolvem rápido",
+        "Претензий к качеству нет",
+        "My lawyer recommended this kettle, love it",
+        "Il mio avvocato me lo ha consigliato",
+        "The staff helped us call the police after the break-in",
+    ],
+)
+def test_a_mention_of_courts_or_lawyers_is_no_threat(text):
+    assert "legal_threat" not in judge(text, None, POS).reasons
+    assert not judge(text, None, POS).flag
+
+
 def test_rating_only_reviews_use_the_rating():
     low = judge("", 1, None, lang="it")
     assert low.label is Label.NEGATIVE
