@@ -108,6 +108,9 @@ def test_a_plain_thank_you_has_no_topic(lang):
         ("Дорогие друзья, поздравляю с праздником!", "price"),  # дорогие: dear / expensive
         ("Они двадцать лет в браке", "quality"),  # брак: defect / marriage
         ("Героиня после развода с мужем уехала", "fraud"),  # развод: scam / divorce
+        ("Военная служба далась ему тяжело", "support"),  # служба: army service
+        ("Герои обмениваются письмами", "refund"),  # обмен: exchanging, not returning goods
+        ("Обмен валюты в отделении быстрый", "refund"),  # a bank's currency exchange
     ],
 )
 def test_words_of_another_meaning_do_not_raise_the_topic(text, topic):
@@ -141,6 +144,10 @@ def test_words_of_another_meaning_do_not_raise_the_topic(text, topic):
         ("Слишком дорогие тарифы", "price"),
         ("Il supporto tecnico non risponde", "support"),
         ("The charger caught fire", "safety"),
+        ("Служба поддержки не отвечает", "support"),
+        ("Позвонила в службу заботы о клиентах, без толку", "support"),
+        ("Оператор колл-центра нагрубил", "support"),
+        ("Магазин отказал в обмене товара", "refund"),
     ],
 )
 def test_the_topic_words_themselves_still_match(text, topic):
