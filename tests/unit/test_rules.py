@@ -50,6 +50,9 @@ NEUTRAL = TextScore(Label.NEUTRAL, {"negative": 0.08, "neutral": 0.8, "positive"
         "اگه پولمو برنگردونید ازتون شکایت میکنم",
         "If this isn't fixed by Friday you'll hear from my lawyer",
         "I'll sue you",
+        "Pelo jeito vou ter que resolver isso na justiça",
+        "Se não chegar até amanhã, irei para a justiça",
+        "See you in small claims court",
     ],
 )
 def test_a_legal_threat_is_flagged_and_critical_however_calm_it_reads(text):
@@ -249,6 +252,8 @@ def test_a_kept_tag_is_a_language_code_never_free_text():
         "O processo de compra é confuso e lento",  # processo: process, not lawsuit
         "Pessimo, le sue batterie durano poco",  # Italian "sue" (his/her), not to sue
         "Scambio difficile e lento, pessimo",  # Italian "scambio" (exchange), not a scam
+        "The food court was dirty and loud",  # a food court, not a court of law
+        "Justiça seja feita, o produto chegou, mas veio riscado",  # "to be fair"
     ],
 )
 def test_words_of_another_meaning_do_not_make_an_item_critical(text):

@@ -109,6 +109,7 @@ def test_a_plain_thank_you_has_no_topic(lang):
         ("Они двадцать лет в браке", "quality"),  # брак: defect / marriage
         ("Героиня после развода с мужем уехала", "fraud"),  # развод: scam / divorce
         ("Военная служба далась ему тяжело", "support"),  # служба: army service
+        ("It wouldn't hurt to add a longer cable", "safety"),
         ("Герои обмениваются письмами", "refund"),  # обмен: exchanging, not returning goods
         ("Обмен валюты в отделении быстрый", "refund"),  # a bank's currency exchange
     ],
