@@ -84,6 +84,11 @@ _FILLER = r"is|was|a|an|any|e|foi|era|eh|houve|um|uma|es|fue|hay|hubo|un|una|uno
 # Portuguese "no" is "in the", and "vou entrar no Procon" is a claim, not a denial.
 _NO_VERB = r"no\s+(?:is|was|es|fue|era|hay|hubo)"
 _DENIED_BEFORE = re.compile(rf"(?<!\w)(?:{_CUE}|{_NO_VERB})(?:\s+(?:{_FILLER}))*\s+$")
+# Spanish denies a threat with "no" before the threat's own first word, its verb or the
+# pronoun before it: "no voy a demandar", "no los voy a denunciar". Only there: a bare
+# "no" before any other mention is Portuguese "in the" ("entrei no juizado").
+_NO_BEFORE = re.compile(r"(?<!\w)no\s+$")
+_VERB_FIRST = re.compile(r"(?:voy|vamos|pienso|pensamos|los|les|lo)\s")
 _DENIED_AFTER = re.compile(r"\w*\s+(?:نیست|نبود|نیستند|نبودند|نمی\s*باشد)(?!\w)")
 _SENTENCE_END = re.compile(r"[.!?\n]")
 
@@ -95,7 +100,11 @@ def _denied(text: str, match: re.Match[str]) -> bool:
     if end is not None and end.group() == "?":
         return False
     before = text[max(0, match.start() - 40) : match.start()]
-    return bool(_DENIED_BEFORE.search(before) or _DENIED_AFTER.match(text, match.end()))
+    return bool(
+        _DENIED_BEFORE.search(before)
+        or (_NO_BEFORE.search(before) and _VERB_FIRST.match(match.group()))
+        or _DENIED_AFTER.match(text, match.end())
+    )
 
 
 MAX_DENIED = 100  # a text denying the same thing more often than this is read as saying it

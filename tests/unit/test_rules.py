@@ -53,6 +53,8 @@ NEUTRAL = TextScore(Label.NEUTRAL, {"negative": 0.08, "neutral": 0.8, "positive"
         "Pelo jeito vou ter que resolver isso na justiça",
         "Se não chegar até amanhã, irei para a justiça",
         "See you in small claims court",
+        "Já entrei no juizado especial contra a loja",  # "no" here is Portuguese "in the"
+        "Si no me devuelven el dinero, no voy a dudar: los voy a demandar",
     ],
 )
 def test_a_legal_threat_is_flagged_and_critical_however_calm_it_reads(text):
@@ -67,6 +69,8 @@ def test_a_legal_threat_is_flagged_and_critical_however_calm_it_reads(text):
     "text",
     [
         "Não vou processar ninguém, só quero a troca",  # denied
+        "No voy a demandar a nadie, solo quiero mi reembolso",  # denied in Spanish
+        "No los voy a denunciar, pero qué mal servicio",
         "O processo de compra é simples",
         "Vi no Reclame Aqui que eles resolvem rápido",
         "Претензий к качеству нет",
