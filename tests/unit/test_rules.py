@@ -153,6 +153,7 @@ def test_short_stems_do_not_match_inside_other_words():
         # Russian slang for a scam.
         "Лохотрон полный, деньги не вернули",
         "Кидалово, а не магазин",
+        "Cuidado, isso é golpe! Paguei e não recebi",  # Portuguese golpe: a scam
         # English legal threats and scams, in the forms they take.
         "I am going to sue you",
         "We are suing the company",
@@ -257,6 +258,9 @@ def test_a_kept_tag_is_a_language_code_never_free_text():
         "Pessimo, le sue batterie durano poco",  # Italian "sue" (his/her), not to sue
         "Scambio difficile e lento, pessimo",  # Italian "scambio" (exchange), not a scam
         "The food court was dirty and loud",  # a food court, not a court of law
+        "La puerta del baño se cerraba a golpes toda la noche",  # Spanish golpes: bangs
+        "Hubo que golpear la máquina para que saliera el café",  # golpear: to hit, knock
+        "La feritoia della presa d'aria è rotta",  # feritoia (a slot), not ferito (injured)
         "Justiça seja feita, o produto chegou, mas veio riscado",  # "to be fair"
     ],
 )
