@@ -14,29 +14,24 @@ another meaning is seen and made an exception.
 from __future__ import annotations
 
 import argparse
-import json
 import re
 import sys
-import tomllib
-from collections import Counter
-from importlib import resources
+from collections import Counter, defaultdict
 from pathlib import Path
 
+from reputation.core.errors import ConfigError
 from reputation.core.text import fold
-from sentiment.topics import _word_pattern
-
-LANGS = ("pt", "es", "it", "fa", "ru")
+from sentiment.data import load_datasets
+from sentiment.topics import _word_pattern, lexicon, sections
 
 
 def corpus(datasets: Path) -> dict[str, str]:
-    """Each language's labelled texts, folded, one per line."""
-    texts = {}
-    for lang in LANGS:
-        path = datasets / lang / "train.jsonl"
-        if path.exists():
-            with path.open(encoding="utf-8") as rows:
-                texts[lang] = "\n".join(fold(json.loads(row)["text"]) for row in rows)
-    return texts
+    """Each language's labelled texts (title and text, as a review is read), folded, one
+    per line. Raises ``ConfigError`` when there are none or a line is no labelled row."""
+    texts: defaultdict[str, list[str]] = defaultdict(list)
+    for example in load_datasets(datasets):
+        texts[example.lang].append(fold(example.text))
+    return {lang: "\n".join(rows) for lang, rows in texts.items()}
 
 
 def stem_words(stem: str, exceptions: list[str], texts: dict[str, str]) -> dict[str, Counter[str]]:
@@ -69,17 +64,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--min", type=int, default=5, help="hide a stem with fewer matches")
     parser.add_argument("--words", type=int, default=8, help="words shown per stem and language")
     args = parser.parse_args(argv)
-    texts = corpus(args.datasets)
-    if not texts:
-        print(f"no labelled texts under {args.datasets}", file=sys.stderr)
+    try:
+        texts = corpus(args.datasets)
+    except ConfigError as exc:
+        print(f"no labelled texts to read: {exc}", file=sys.stderr)
         return 2
-    lexicon = tomllib.loads(
-        resources.files("sentiment").joinpath("lexicon/topics.toml").read_text(encoding="utf-8")
-    )
-    for topic, by_lang in lexicon.items():
+    for topic, by_lang in sections().items():
         if args.topic and topic not in args.topic:
             continue
-        exceptions = [s[1:] for stems in by_lang.values() for s in stems if s.startswith("-")]
+        exceptions = lexicon()[topic][1]
         for lang, stems in by_lang.items():
             for stem in (s for s in stems if not s.startswith("-")):
                 found = stem_words(stem, exceptions, texts)

@@ -24,13 +24,18 @@ NOT_TOPICS = frozenset({DANGER, THREAT})  # lexicon sections that are no complai
 
 
 @cache
-def lexicon() -> dict[str, tuple[list[str], list[str]]]:
-    """Each topic's stems and exceptions (written "-stem"), as written, over every language."""
-    raw = tomllib.loads(
+def sections() -> dict[str, dict[str, list[str]]]:
+    """``lexicon/topics.toml`` as written: each section's stems per language."""
+    return tomllib.loads(
         resources.files("sentiment").joinpath("lexicon/topics.toml").read_text(encoding="utf-8")
     )
+
+
+@cache
+def lexicon() -> dict[str, tuple[list[str], list[str]]]:
+    """Each topic's stems and exceptions (written "-stem"), as written, over every language."""
     found = {}
-    for topic, by_lang in raw.items():
+    for topic, by_lang in sections().items():
         listed = [stem for stems in by_lang.values() for stem in stems]
         found[topic] = (
             [stem for stem in listed if not stem.startswith("-")],
@@ -142,26 +147,26 @@ def topics_in(forms: list[str]) -> list[str]:
     """Complaint topics mentioned in a text's :func:`forms_of`, in lexicon order; a fraud or
     safety mention its own words deny ("not a scam", "не обман", "کلاهبرداری نیست") does not
     count."""
-    return [
-        topic
-        for topic, pattern in _patterns().items()
-        if topic not in NOT_TOPICS and any(_mentioned(topic, pattern, form) for form in forms)
-    ]
+    return [topic for topic in _patterns() if topic not in NOT_TOPICS and _said(topic, forms)]
 
 
 def danger_in(forms: list[str]) -> bool:
     """True when a text's :func:`forms_of` mention injury, poisoning, fire, fraud, lawyers,
     police... and do not deny it in the same words ("no es una estafa")."""
-    pattern = _patterns()[DANGER]
-    return any(_mentioned(DANGER, pattern, form) for form in forms)
+    return _said(DANGER, forms)
 
 
 def threat_in(forms: list[str]) -> bool:
     """True when a text's :func:`forms_of` say the customer will take the business to court,
     a lawyer, the police or a consumer agency ("vou processar", "подам в суд", "I'll sue
     you"), and do not deny it ("não vou processar")."""
-    pattern = _patterns()[THREAT]
-    return any(_mentioned(THREAT, pattern, form) for form in forms)
+    return _said(THREAT, forms)
+
+
+def _said(section: str, forms: list[str]) -> bool:
+    """True when one of a text's :func:`forms_of` mentions ``section`` undenied."""
+    pattern = _patterns()[section]
+    return any(_mentioned(section, pattern, form) for form in forms)
 
 
 def topics_of(text: str) -> list[str]:
