@@ -40,7 +40,8 @@ hide.
 - Leetspeak ("p3ss1mo", "h0rr1bl3") is read as letters when the model's vocabulary says
   the letters are the word (:mod:`sentiment.leet`; product codes like "HX100v" stay).
 - Shouting and mocking case ("PéSsImO") are read in lower case
-  (:func:`sentiment.casing.unshout`).
+  (:func:`sentiment.casing.unshout`), and so is the capital that starts a sentence of a
+  short text ("Orribile servizio", :func:`sentiment.casing.sentence_lowered`).
 - Emoji the vocabulary lacks (🤬, 🤮, 💩, 🥳) are read as ones it has that mean the same
   (:func:`sentiment.emoji.known_emoji`); unknown, each was one neutral piece. A run of one
   emoji is read as ten at most: 255 "😡" read positive.
@@ -54,7 +55,7 @@ import re
 
 from reputation.core.scripts import one_script
 from reputation.core.text import as_typed, unhidden, unstacked, visible
-from sentiment.casing import unshout
+from sentiment.casing import sentence_lowered, unshout
 from sentiment.emoji import known_emoji
 from sentiment.leet import PieceCount, unleet
 
@@ -94,8 +95,9 @@ def reading_form(text: str, pieces: PieceCount | None = None) -> str:
     """What the model reads of ``text``: :func:`as_seen`, then spelled-out words joined,
     leetspeak read as letters when ``pieces`` (the model's piece count,
     :func:`sentiment.leet.piece_count`) says the letters are the word, shouting and mocking
-    case lowered, emoji the vocabulary lacks written as ones it has."""
+    case lowered, a short text's sentences begun in small letters, emoji the vocabulary
+    lacks written as ones it has."""
     text = unspaced(as_seen(text))
     if pieces is not None:
         text = unleet(text, pieces)
-    return known_emoji(unshout(text))
+    return known_emoji(sentence_lowered(unshout(text)))

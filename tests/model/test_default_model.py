@@ -198,6 +198,17 @@ async def test_mocking_case_is_read(model):
         assert score.scores["negative"] >= 0.7, text
 
 
+async def test_a_short_complaint_opening_with_a_capital_is_read(model):
+    # Before the first word of a short text was read in small letters these read positive
+    # (0.96, 0.94, 0.90): "Orribile" splits into pieces unlike "orribile".
+    short = ["Orribile servizio", "Brutto servizio", "Orribile"]
+    for text, score in zip(short, await model.score(short), strict=True):
+        assert score.label.value == "negative", text
+    praise = ["Ottimo servizio", "Servizio eccellente", "Bellissimo"]
+    for text, score in zip(praise, await model.score(praise), strict=True):
+        assert score.label.value == "positive", text
+
+
 async def test_text_shown_backwards_upside_down_in_flag_letters_or_escaped_is_read(model):
     # As stored, each of these read neutral or positive: "ǝlqᴉɹɹoɥ" is no word the model knows.
     shown = [

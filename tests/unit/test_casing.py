@@ -1,7 +1,7 @@
 """Shouted reviews are read in lower case; ordinary casing, acronyms and scripts without
 case are left as written."""
 
-from sentiment.casing import unmocked, unshout
+from sentiment.casing import SHORT_TEXT, sentence_lowered, unmocked, unshout
 from sentiment.truncation import token_rows
 
 
@@ -49,6 +49,26 @@ def test_camel_case_and_brands_are_not_mocking():
         assert unmocked(text) == text.replace("AirBnB", "airbnb")
 
 
+def test_a_short_text_is_read_with_its_sentences_begun_in_small_letters():
+    assert sentence_lowered("Orribile servizio") == "orribile servizio"
+    assert sentence_lowered("Péssimo. Nunca mais! Ruim") == "péssimo. nunca mais! ruim"
+    # Past quotes, brackets, emoji and spaces, and after a stop with no space.
+    assert sentence_lowered("«Orribile» servizio") == "«orribile» servizio"
+    assert sentence_lowered("😡 Ужасно.Кошмар") == "😡 ужасно.кошмар"
+    # Only the capital a small letter follows: acronyms, brands and words inside a sentence
+    # stay, and a text without case is left alone.
+    for text in ["DHL atrasou", "iPhone quebrou", "WiFi ruim", "A", "5 Estrelas", "غذا سرد بود"]:
+        assert sentence_lowered(text) == text
+    assert sentence_lowered("Comprei na Amazon") == "comprei na Amazon"
+
+
+def test_a_longer_text_keeps_its_capitals():
+    short = " ".join(["Muito"] + ["bom"] * (SHORT_TEXT - 1))
+    assert sentence_lowered(short) == short.lower()
+    longer = short + " Sim"
+    assert sentence_lowered(longer) == longer
+
+
 class _Letters:
     """A tokenizer whose ids are the characters' code points, framed by 0 and 2."""
 
@@ -61,7 +81,7 @@ def _read(rows: list[list[int]]) -> list[str]:
 
 
 def test_what_the_model_reads_is_unshouted_but_not_its_prefix():
-    rows = token_rows(_Letters(), ["TUDO ERRADO", "tudo certo"], 64, prefix="QUERY: ")
+    rows = token_rows(_Letters(), ["TUDO ERRADO", "Tudo certo"], 64, prefix="QUERY: ")
     assert _read(rows) == ["QUERY: tudo errado", "QUERY: tudo certo"]
     kept = token_rows(_Letters(), ["TUDO ERRADO"], 64, normalized=False)
     assert _read(kept) == ["TUDO ERRADO"]

@@ -56,7 +56,7 @@ def test_topics_danger_words_and_brand_keywords_see_through_lookalikes():
 
 
 def test_the_model_and_language_id_read_the_word_in_one_script():
-    assert reading_form("Сбеpбaнк") == "Сбербанк"
+    assert reading_form("В Сбеpбaнке") == "В Сбербанке"
     assert detect_language("Хoчу пpедoстеpечь всех oт испoльзoвaния кapт этoгo бaнкa") == "ru"
 
 
