@@ -7,6 +7,9 @@ Flag reasons:
 - ``legal_threat``: the customer says they will sue, call the police or go to a consumer
   agency, however calm the words read ("Vou processar vocês" reads neutral to the model).
   Such an item is critical.
+- ``unresolved``: the customer says the problem is still open — they want their money back
+  or are still waiting for the order or the refund ("Quero o meu dinheiro de volta" reads
+  neutral, "Rivoglio i miei soldi" positive). Such an item is at least medium.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from reputation.core.protocols import TextScore
 from reputation.core.text import lang_code
 from sentiment.language import language_of
 from sentiment.stars import rating_alone, stars_in
-from sentiment.topics import danger_in, forms_of, threat_in, topics_in
+from sentiment.topics import danger_in, forms_of, threat_in, topics_in, unresolved_in
 
 CLEARLY_NEGATIVE = 0.7
 SERIOUS_TOPICS = frozenset({"fraud", "safety"})
@@ -84,6 +87,9 @@ def assess(
     threat = threat_in(forms)
     if threat:
         reasons.append("legal_threat")
+    open_problem = unresolved_in(forms)
+    if open_problem:
+        reasons.append("unresolved")
     flag = bool(reasons)
     severity = severity_of(
         flag=flag,
@@ -91,6 +97,7 @@ def assess(
         negativity=negativity if has_text else 0.0,
         topics=topics,
         danger=threat or (flag and danger_in(forms)),
+        unresolved=open_problem,
     )
     return Sentiment(
         label=label,
@@ -106,17 +113,24 @@ def assess(
 
 
 def severity_of(
-    *, flag: bool, rating: int | None, negativity: float, topics: list[str], danger: bool
+    *,
+    flag: bool,
+    rating: int | None,
+    negativity: float,
+    topics: list[str],
+    danger: bool,
+    unresolved: bool = False,
 ) -> Severity:
     """Critical: danger words (injury, fraud, lawyers...). High: one star or very negative
-    text, or a serious topic. Medium: any other flagged item with a complaint. Low: the rest."""
+    text, or a serious topic. Medium: any other flagged item with a complaint, or whose
+    problem is still open. Low: the rest."""
     if not flag:
         return Severity.LOW
     if danger:
         return Severity.CRITICAL
     if rating == 1 or negativity >= 0.9 or SERIOUS_TOPICS.intersection(topics):
         return Severity.HIGH
-    if negativity >= 0.5 or rating == 2 or topics:
+    if negativity >= 0.5 or rating == 2 or topics or unresolved:
         return Severity.MEDIUM
     return Severity.LOW
 

@@ -1,11 +1,12 @@
-"""Complaint topics, danger words and legal threats from a per-language stem lexicon
-(``lexicon/topics.toml``).
+"""Complaint topics, danger words, legal threats and unresolved problems from a per-language
+stem lexicon (``lexicon/topics.toml``).
 
 Stems and texts are compared in their folded form (:func:`reputation.core.text.fold`): a
 text typed without accents ("nao chegou", "atencion al cliente"), in full-width letters or
 with zero-width characters inside words matches the stems written properly, and so does a
 word with letters stretched for emphasis ("reembooolso", "poliiicia"). A ZWNJ inside a
-Persian stem may be written as a ZWNJ, a space or nothing.
+Persian stem may be written as a ZWNJ, a space or nothing, and an apostrophe as any of
+' ’ ʼ ` ´ or none ("where's", "where’s", "wheres").
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ from sentiment.leet import unleet
 
 DANGER = "danger"
 THREAT = "threat"
-NOT_TOPICS = frozenset({DANGER, THREAT})  # lexicon sections that are no complaint topic
+UNRESOLVED = "unresolved"
+NOT_TOPICS = frozenset({DANGER, THREAT, UNRESOLVED})  # sections that are no complaint topic
 
 
 @cache
@@ -69,12 +71,19 @@ def _word_pattern(stem: str) -> str:
 def _stem_pattern(stem: str) -> str:
     """Words of the folded stem apart by whitespace; the parts of a ZWNJ compound by any."""
     parts = [fold(part).split() for part in stem.split("\u200c")]
-    return r"\s*".join(r"\s+".join(re.escape(word) for word in words) for words in parts)
+    return r"\s*".join(r"\s+".join(_escaped(word) for word in words) for words in parts)
+
+
+def _escaped(word: str) -> str:
+    return re.escape(word).replace("'", _APOSTROPHE)
+
+
+_APOSTROPHE = "['’ʼ`´]?"
 
 
 # Topics whose mention its own words can deny: "not a scam" is no fraud complaint, and
 # "no es una estafa, pero tardó un mes" no reason to call a lawyer's-desk emergency.
-DENIABLE = frozenset({"fraud", "safety", DANGER, THREAT})
+DENIABLE = frozenset({"fraud", "safety", DANGER, THREAT, UNRESOLVED})
 # A word that denies what follows it, then at most a verb or article or two.
 _CUE = (
     r"not|isn[\'’]?t|wasn[\'’]?t|aren[\'’]?t|weren[\'’]?t|never|without|"  # en
@@ -88,7 +97,9 @@ _FILLER = r"is|was|a|an|any|e|foi|era|eh|houve|um|uma|es|fue|hay|hubo|un|una|uno
 # "no" denies only before a verb ("no es una estafa", "no hay peligro", "no fraud was"): in
 # Portuguese "no" is "in the", and "vou entrar no Procon" is a claim, not a denial.
 _NO_VERB = r"no\s+(?:is|was|es|fue|era|hay|hubo)"
-_DENIED_BEFORE = re.compile(rf"(?<!\w)(?:{_CUE}|{_NO_VERB})(?:\s+(?:{_FILLER}))*\s+$")
+# Spanish "I won't": "no voy a demandar", "no los pienso denunciar" (Portuguese says "não").
+_NO_INTENT = r"no(?:\s+(?:lo|los|la|las|les|le))?\s+(?:voy|vamos|pienso|pensamos)(?:\s+a)?"
+_DENIED_BEFORE = re.compile(rf"(?<!\w)(?:{_CUE}|{_NO_VERB}|{_NO_INTENT})(?:\s+(?:{_FILLER}))*\s+$")
 # Spanish denies a threat with "no" before the threat's own first word, its verb or the
 # pronoun before it: "no voy a demandar", "no los voy a denunciar". Only there: a bare
 # "no" before any other mention is Portuguese "in the" ("entrei no juizado").
@@ -161,6 +172,13 @@ def threat_in(forms: list[str]) -> bool:
     a lawyer, the police or a consumer agency ("vou processar", "подам в суд", "I'll sue
     you"), and do not deny it ("não vou processar")."""
     return _said(THREAT, forms)
+
+
+def unresolved_in(forms: list[str]) -> bool:
+    """True when a text's :func:`forms_of` say the customer's problem is still open: they
+    want their money back ("quero o meu dinheiro de volta", "верните деньги") or are still
+    waiting for the order or the refund ("ainda não recebi", "still waiting for my refund")."""
+    return _said(UNRESOLVED, forms)
 
 
 def _said(section: str, forms: list[str]) -> bool:

@@ -80,8 +80,58 @@ def test_a_legal_threat_is_flagged_and_critical_however_calm_it_reads(text):
     ],
 )
 def test_a_mention_of_courts_or_lawyers_is_no_threat(text):
-    assert "legal_threat" not in judge(text, None, POS).reasons
-    assert not judge(text, None, POS).flag
+    result = judge(text, None, POS)
+    assert "legal_threat" not in result.reasons
+    # "solo quiero mi reembolso" is a problem still open, not a threat.
+    assert set(result.reasons) <= {"unresolved"}
+    assert result.severity is not Severity.CRITICAL
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Quero o meu dinheiro de volta",  # read neutral by the shipped model
+        "Rivoglio i miei soldi",  # read positive (0.85)
+        "Верните деньги",  # neutral
+        "Жду заказ уже месяц",
+        "Comprei dia 10 e ainda nao recebi",  # typed without accents
+        "Cadê meu pedido???",  # a question is still a complaint
+        "Where’s my order?",  # a typographic apostrophe
+        "wheres my refund",
+        "Dov’è il mio ordine?",
+        "Todavía no ha llegado mi pedido",
+        "پولمو پس بدید",
+        "سفارشم هنوز نرسیده",
+    ],
+)
+def test_a_problem_still_open_is_flagged_however_calm_it_reads(text):
+    result = judge(text, None, NEUTRAL)
+    assert result.flag
+    assert result.reasons == ["unresolved"]
+    assert result.severity is Severity.MEDIUM
+    assert result.label is Label.NEUTRAL  # the rule flags; the model's label stays
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Recebi meu dinheiro de volta em dois dias, ótimo atendimento",
+        "Não quero meu dinheiro de volta, quero o produto certo",  # denied
+        "Ainda não usei, mas chegou rápido",
+        "Все ещё жду продолжения этой серии!",  # waiting for a book's sequel
+        "Sto ancora aspettando che esca la seconda stagione",
+        "I got my money back quickly",
+    ],
+)
+def test_a_problem_solved_or_no_problem_is_not_unresolved(text):
+    assert "unresolved" not in judge(text, None, POS).reasons
+
+
+def test_a_problem_still_open_keeps_a_higher_severity():
+    assert judge("Cadê meu pedido? Vou processar vocês", None, NEUTRAL).severity is (
+        Severity.CRITICAL
+    )
+    assert judge("Ainda não recebi, péssimo", 1, NEG).severity is Severity.HIGH
 
 
 def test_rating_only_reviews_use_the_rating():
@@ -100,6 +150,10 @@ def test_rating_only_reviews_use_the_rating():
     ("text", "topic"),
     [
         ("A entrega atrasou duas semanas", "delivery"),
+        ("Жду заказ уже месяц", "delivery"),
+        ("Where’s my order?", "delivery"),
+        ("Dov'è il mio ordine?", "delivery"),
+        ("سفارشم کجاست؟", "delivery"),
         ("Me cobraron dos veces la misma compra", "fraud"),
         ("Il personale è stato scortese", "staff"),
         ("Приложение вылетает при оплате", "app"),
@@ -287,6 +341,8 @@ def test_topics_and_danger_words_read_html_escaped_text():
         "Без обмана, но медленно",
         "کلاهبرداری نیست ولی غذا دیر رسید",
         "No hay ningún peligro en la zona, pero el hotel es ruidoso",
+        "No voy a demandar a nadie, solo quiero mi reembolso",  # Spanish "I won't"
+        "No los pienso denunciar, pero qué mal servicio",
     ],
 )
 def test_a_danger_word_the_text_denies_does_not_escalate(text):
