@@ -18,7 +18,7 @@ from reputation.core.models import Label, Sentiment, Severity
 from reputation.core.protocols import TextScore
 from reputation.core.text import lang_code
 from sentiment.language import language_of
-from sentiment.stars import rating_alone, stars_in
+from sentiment.stars import no_stars_said, rating_alone, stars_in
 from sentiment.topics import danger_in, forms_of, threat_in, topics_in, unresolved_in
 
 CLEARLY_NEGATIVE = 0.7
@@ -47,7 +47,8 @@ def assess(
     """Combine the model's score (None when there is no text) with rating and lexicon rules.
 
     With no ``rating``, a row of star glyphs in the text is the rating
-    (:func:`sentiment.stars.stars_in`: "★☆☆☆☆" is one star), and a text that is nothing but
+    (:func:`sentiment.stars.stars_in`: "★☆☆☆☆" is one star; "zero estrelas" is one too,
+    :func:`sentiment.stars.no_stars_said`), and a text that is nothing but
     a rating ("★☆☆☆☆", "1/5": :func:`sentiment.stars.rating_alone`) is read as that rating.
 
     ``override`` is a human's label: it replaces the model's verdict on the text.
@@ -58,7 +59,7 @@ def assess(
             # Nothing but the stars or the score: they are the verdict, as a bare rating is.
             score, has_text = None, False
         else:
-            rating = stars_in(text)
+            rating = stars_in(text) or (1 if no_stars_said(text) else None)
     detected = _language(text, lang) if has_text else (lang_code(lang) or "und")
     if score is None:
         label = label_from_rating(rating)

@@ -3,7 +3,9 @@ as exports write one (:func:`given_rating`: ``4``, ``"4,5"``, ``"2/5"``, ``"8/10
 
 Some sources have no rating field and customers type one; some exports flatten the rating
 into the text. To the model a row of star glyphs is just stars: "★☆☆☆☆" read *positive*
-(0.79). Read as a rating, it flags the review as one a star rating would.
+(0.79). Read as a rating, it flags the review as one a star rating would. So does a
+customer who says they would give no stars at all ("Cero estrellas" and "Ноль звёзд" read
+neutral): :func:`no_stars_said`.
 """
 
 from __future__ import annotations
@@ -35,6 +37,24 @@ def stars_in(text: str) -> int | None:
         if filled and filled + empty in (5, 10):
             ratings.append(half_up(filled * 5 / (filled + empty)))
     return min(ratings) if ratings else None
+
+
+# "zero stars", "0 estrelas", "cero estrellas", "zero stelle", "ноль звёзд", "صفر ستاره",
+# "nota zero", "voto 0", "nenhuma estrela". Of the 132,077 labelled texts 24 say so: 22 are
+# labelled negative.
+_NO_STARS = re.compile(
+    r"(?<!\w)(?:(?:zero|cero|0|ноль|нуль|صفر|۰)\s*"
+    r"(?:stars?|estrelas?|estrellas?|stelle|stella|звёзд|звезд|звезды|ستاره)"
+    r"|(?:nota|voto)\s*(?:zero|0)(?![\w.,/])"
+    r"|nenhuma estrela|ninguna estrella|nessuna stella)(?!\w)",
+    re.IGNORECASE,
+)
+
+
+def no_stars_said(text: str) -> bool:
+    """True when ``text`` says it would give no stars, or a mark of zero ("Se pudesse dava
+    zero estrelas", "Cero estrellas", "Ноль звёзд", "nota 0"): the lowest rating there is."""
+    return _NO_STARS.search(text) is not None
 
 
 # "2/5", "8 / 10", "2 of 5", "2 out of 5", "2 de 5", "2 su 5", "2 из 5", "2 از 5".

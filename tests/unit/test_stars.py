@@ -2,7 +2,10 @@
 
 import pytest
 
-from sentiment.stars import given_rating, rating_alone, stars_in
+from reputation.core.models import Label, Severity
+from reputation.core.protocols import TextScore
+from sentiment.rules import assess
+from sentiment.stars import given_rating, no_stars_said, rating_alone, stars_in
 
 
 @pytest.mark.parametrize(
@@ -88,3 +91,40 @@ def test_a_text_that_is_nothing_but_a_rating_gives_it(text, stars):
 @pytest.mark.parametrize("text", ["★☆☆☆☆ horrível", "1/5 do preço", "11/10", "2/3", "5", ""])
 def test_a_text_with_more_than_a_rating_gives_none(text):
     assert rating_alone(text) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Cero estrellas",  # read neutral by the shipped model
+        "Ноль звёзд, не советую",
+        "Se pudesse dava zero estrelas",
+        "Zero stars if I could",
+        "Dou nota 0 para esse atendimento",
+        "0 stelle, pessimo",
+        "صفر ستاره",
+        "Nenhuma estrela merece",
+    ],
+)
+def test_a_text_that_would_give_no_stars_is_one_star(text):
+    assert no_stars_said(text)
+    neutral = TextScore(Label.NEUTRAL, {"negative": 0.1, "neutral": 0.8, "positive": 0.1})
+    result = assess(text=text, rating=None, lang=None, score=neutral, model="t")
+    assert "low_rating" in result.reasons
+    assert result.severity is Severity.HIGH  # one star
+    given = assess(text=text, rating=5, lang=None, score=neutral, model="t")
+    assert "low_rating" not in given.reasons  # a rating field the source sent wins
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Nota 10, zero problemas",
+        "Nota 0,5 de desconto",
+        "Comprei 10 estrelas de natal",
+        "Zero defeitos, 5 estrelas",
+        "A nota 0800 do SAC",
+    ],
+)
+def test_zero_of_something_else_is_no_rating(text):
+    assert not no_stars_said(text)
