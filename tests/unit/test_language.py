@@ -293,6 +293,19 @@ def test_short_reviews_are_told_by_words_of_their_own_language(text, lang):
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        # Words Portuguese and Spanish share once counted for Spanish alone.
+        "mercadoria ok e entrega rápida! nada a reclamar. recomendo!",
+        "em tres meses de uso todos os botoes pararam de funcionar",
+        "entrega o que oferta, pratico e facil de instalar.",
+    ],
+)
+def test_words_portuguese_and_spanish_share_count_for_neither(text):
+    assert detect_language(text) == "pt"
+
+
+@pytest.mark.parametrize(
     ("text", "lang"),
     [
         # Persian in Latin letters: fastText read these as English, Hungarian or nothing.
