@@ -151,6 +151,7 @@ def test_rating_only_reviews_use_the_rating():
     [
         ("A entrega atrasou duas semanas", "delivery"),
         ("Жду заказ уже месяц", "delivery"),
+        ("Rivoglio i miei soldi", "refund"),
         ("Where’s my order?", "delivery"),
         ("Dov'è il mio ordine?", "delivery"),
         ("سفارشم کجاست؟", "delivery"),
