@@ -35,33 +35,53 @@ def test_positive_five_stars_is_not_flagged():
 NEUTRAL = TextScore(Label.NEUTRAL, {"negative": 0.08, "neutral": 0.8, "positive": 0.12})
 
 
+# What the rules flag however calm the model reads it: a customer saying they will take the
+# business to court (always critical) or that their problem is still open (at least medium).
+THREATS = [
+    "Vou processar vocês",  # read neutral (0.08 negative) by the shipped model
+    "Se não resolverem até sexta, vou entrar na justiça",
+    "Já abri processo no juizado de pequenas causas",
+    "Si no me devuelven el dinero los voy a demandar",
+    "Presentaré una queja ante Profeco",
+    "Se non mi rimborsate vi denuncio",
+    "Procederò per vie legali",
+    "Если не вернёте деньги, подам в суд",
+    "Напишу жалобу в ЦБ",
+    "اگه پولمو برنگردونید ازتون شکایت میکنم",
+    "If this isn't fixed by Friday you'll hear from my lawyer",
+    "I'll sue you",
+    "Pelo jeito vou ter que resolver isso na justiça",
+    "Se não chegar até amanhã, irei para a justiça",
+    "See you in small claims court",
+    "Já entrei no juizado especial contra a loja",  # "no" here is Portuguese "in the"
+    "Si no me devuelven el dinero, no voy a dudar: los voy a demandar",
+]
+OPEN_PROBLEMS = [
+    "Quero o meu dinheiro de volta",  # read neutral by the shipped model
+    "Rivoglio i miei soldi",  # read positive (0.85)
+    "Верните деньги",  # neutral
+    "Жду заказ уже месяц",
+    "Comprei dia 10 e ainda nao recebi",  # typed without accents
+    "Cadê meu pedido???",  # a question is still a complaint
+    "Where’s my order?",  # a typographic apostrophe
+    "wheres my refund",
+    "Dov’è il mio ordine?",
+    "Todavía no ha llegado mi pedido",
+    "پولمو پس بدید",
+    "سفارشم هنوز نرسیده",
+]
+
+
 @pytest.mark.parametrize(
-    "text",
-    [
-        "Vou processar vocês",  # read neutral (0.08 negative) by the shipped model
-        "Se não resolverem até sexta, vou entrar na justiça",
-        "Já abri processo no juizado de pequenas causas",
-        "Si no me devuelven el dinero los voy a demandar",
-        "Presentaré una queja ante Profeco",
-        "Se non mi rimborsate vi denuncio",
-        "Procederò per vie legali",
-        "Если не вернёте деньги, подам в суд",
-        "Напишу жалобу в ЦБ",
-        "اگه پولمو برنگردونید ازتون شکایت میکنم",
-        "If this isn't fixed by Friday you'll hear from my lawyer",
-        "I'll sue you",
-        "Pelo jeito vou ter que resolver isso na justiça",
-        "Se não chegar até amanhã, irei para a justiça",
-        "See you in small claims court",
-        "Já entrei no juizado especial contra a loja",  # "no" here is Portuguese "in the"
-        "Si no me devuelven el dinero, no voy a dudar: los voy a demandar",
-    ],
+    ("text", "reason", "severity"),
+    [(text, "legal_threat", Severity.CRITICAL) for text in THREATS]
+    + [(text, "unresolved", Severity.MEDIUM) for text in OPEN_PROBLEMS],
 )
-def test_a_legal_threat_is_flagged_and_critical_however_calm_it_reads(text):
+def test_a_threat_or_an_open_problem_is_flagged_however_calm_it_reads(text, reason, severity):
     result = judge(text, None, NEUTRAL)
     assert result.flag
-    assert result.reasons == ["legal_threat"]
-    assert result.severity is Severity.CRITICAL
+    assert result.reasons == [reason]
+    assert result.severity is severity
     assert result.label is Label.NEUTRAL  # the rule flags; the model's label stays
 
 
@@ -85,31 +105,6 @@ def test_a_mention_of_courts_or_lawyers_is_no_threat(text):
     # "solo quiero mi reembolso" is a problem still open, not a threat.
     assert set(result.reasons) <= {"unresolved"}
     assert result.severity is not Severity.CRITICAL
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "Quero o meu dinheiro de volta",  # read neutral by the shipped model
-        "Rivoglio i miei soldi",  # read positive (0.85)
-        "Верните деньги",  # neutral
-        "Жду заказ уже месяц",
-        "Comprei dia 10 e ainda nao recebi",  # typed without accents
-        "Cadê meu pedido???",  # a question is still a complaint
-        "Where’s my order?",  # a typographic apostrophe
-        "wheres my refund",
-        "Dov’è il mio ordine?",
-        "Todavía no ha llegado mi pedido",
-        "پولمو پس بدید",
-        "سفارشم هنوز نرسیده",
-    ],
-)
-def test_a_problem_still_open_is_flagged_however_calm_it_reads(text):
-    result = judge(text, None, NEUTRAL)
-    assert result.flag
-    assert result.reasons == ["unresolved"]
-    assert result.severity is Severity.MEDIUM
-    assert result.label is Label.NEUTRAL  # the rule flags; the model's label stays
 
 
 @pytest.mark.parametrize(
