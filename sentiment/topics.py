@@ -6,7 +6,7 @@ text typed without accents ("nao chegou", "atencion al cliente"), in full-width 
 with zero-width characters inside words matches the stems written properly, and so does a
 word with letters stretched for emphasis ("reembooolso", "poliiicia"). A ZWNJ inside a
 Persian stem may be written as a ZWNJ, a space or nothing, and an apostrophe as any of
-' ’ ʼ ` ´ or none ("where's", "where’s", "wheres").
+' ’ ʼ ` or none ("where's", "where’s", "wheres").
 """
 
 from __future__ import annotations
@@ -74,11 +74,11 @@ def _stem_pattern(stem: str) -> str:
     return r"\s*".join(r"\s+".join(_escaped(word) for word in words) for words in parts)
 
 
+_APOSTROPHE = "['’ʼ`]?"  # as typed: straight, typographic, modifier letter, backtick, none
+
+
 def _escaped(word: str) -> str:
     return re.escape(word).replace("'", _APOSTROPHE)
-
-
-_APOSTROPHE = "['’ʼ`´]?"
 
 
 # Topics whose mention its own words can deny: "not a scam" is no fraud complaint, and
