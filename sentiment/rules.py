@@ -7,9 +7,9 @@ Flag reasons:
 - ``legal_threat``: the customer says they will sue, call the police or go to a consumer
   agency, however calm the words read ("Vou processar vocês" reads neutral to the model).
   Such an item is critical.
-- ``unresolved``: the customer says the problem is still open — they want their money back
-  or are still waiting for the order or the refund ("Quero o meu dinheiro de volta" reads
-  neutral, "Rivoglio i miei soldi" positive). Such an item is at least medium.
+- ``unresolved``: the customer says the problem is still open — they want their money back,
+  never got the order, or are still waiting for it or the refund ("Quero o meu dinheiro de
+  volta" reads neutral, "Rivoglio i miei soldi" positive). Such an item is at least medium.
 """
 
 from __future__ import annotations

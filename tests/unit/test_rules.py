@@ -69,6 +69,11 @@ OPEN_PROBLEMS = [
     "Todavía no ha llegado mi pedido",
     "پولمو پس بدید",
     "سفارشم هنوز نرسیده",
+    "Não recebi o produto",  # never arrived
+    "Il pacco non mi è mai arrivato",
+    "Mi pedido nunca llegó",
+    "Заказ так и не пришёл",
+    "It never arrived",
 ]
 
 
@@ -116,6 +121,7 @@ def test_a_mention_of_courts_or_lawyers_is_no_threat(text):
         "Все ещё жду продолжения этой серии!",  # waiting for a book's sequel
         "Sto ancora aspettando che esca la seconda stagione",
         "I got my money back quickly",
+        "Nunca recebi um pedido tão rápido, amei",  # "never have I had an order so fast"
     ],
 )
 def test_a_problem_solved_or_no_problem_is_not_unresolved(text):
