@@ -83,7 +83,7 @@ def assess(
         reasons.append("low_rating")
     if rating is not None and rating >= 4 and has_text and negativity >= CLEARLY_NEGATIVE:
         reasons.append("rating_text_mismatch")
-    forms = forms_of(text) if has_text else []  # folded once for topics and danger words
+    forms = forms_of(text) if has_text else []  # folded once for every lexicon section
     topics = topics_in(forms)
     threat = threat_in(forms)
     if threat:

@@ -97,14 +97,17 @@ _FILLER = r"is|was|a|an|any|e|foi|era|eh|houve|um|uma|es|fue|hay|hubo|un|una|uno
 # "no" denies only before a verb ("no es una estafa", "no hay peligro", "no fraud was"): in
 # Portuguese "no" is "in the", and "vou entrar no Procon" is a claim, not a denial.
 _NO_VERB = r"no\s+(?:is|was|es|fue|era|hay|hubo)"
-# Spanish "I won't": "no voy a demandar", "no los pienso denunciar" (Portuguese says "não").
-_NO_INTENT = r"no(?:\s+(?:lo|los|la|las|les|le))?\s+(?:voy|vamos|pienso|pensamos)(?:\s+a)?"
+# Spanish says "I won't" with "no", the object pronoun, then "voy a" or "pienso":
+# "no voy a demandar", "no los pienso denunciar" (Portuguese says "não").
+_ES_PRONOUN = r"lo|los|la|las|les|le"
+_ES_INTENT = r"voy|vamos|pienso|pensamos"
+_NO_INTENT = rf"no(?:\s+(?:{_ES_PRONOUN}))?\s+(?:{_ES_INTENT})(?:\s+a)?"
 _DENIED_BEFORE = re.compile(rf"(?<!\w)(?:{_CUE}|{_NO_VERB}|{_NO_INTENT})(?:\s+(?:{_FILLER}))*\s+$")
-# Spanish denies a threat with "no" before the threat's own first word, its verb or the
-# pronoun before it: "no voy a demandar", "no los voy a denunciar". Only there: a bare
-# "no" before any other mention is Portuguese "in the" ("entrei no juizado").
+# Where a threat's own words start with that verb or pronoun ("voy a demandar", "los voy a
+# denunciar"), its "no" sits right before the mention. Only there: a bare "no" before any
+# other mention is Portuguese "in the" ("entrei no juizado").
 _NO_BEFORE = re.compile(r"(?<!\w)no\s+$")
-_VERB_FIRST = re.compile(r"(?:voy|vamos|pienso|pensamos|los|les|lo)\s")
+_VERB_FIRST = re.compile(rf"(?:{_ES_INTENT}|{_ES_PRONOUN})\s")
 _DENIED_AFTER = re.compile(r"\w*\s+(?:نیست|نبود|نیستند|نبودند|نمی\s*باشد)(?!\w)")
 _SENTENCE_END = re.compile(r"[.!?\n]")
 
