@@ -26,6 +26,7 @@ from reputation.core.text import INPUT_ERRORS, half_up, lang_code, read_json, un
 from reputation.storage.cases import new_case_ref
 from responders.drafts import TemplateDrafter, first_name, needs_approval, wants_reply, wording
 from responders.suspicion import Observed, detect_batch
+from sentiment.mixed import score_reviews
 from sentiment.rules import assess
 from sentiment.stars import given_rating
 
@@ -118,7 +119,8 @@ async def classify_missing(rows: list[Row], settings: Settings) -> None:
         model = await asyncio.to_thread(build_model, settings, _say)
         try:
             reviews = [r.review for r in texted if r.review]
-            scores = await model.score(
+            scores = await score_reviews(
+                model,
                 [r.full_text for r in reviews],
                 [r.kind for r in reviews],
                 [r.lang for r in reviews],

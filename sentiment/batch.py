@@ -17,6 +17,7 @@ from reputation.core.protocols import SentimentModel
 from reputation.core.text import half_up, read_json, unreadable
 from sentiment.data import Example, given_kind, read_jsonl
 from sentiment.metrics import Figures, by_dataset
+from sentiment.mixed import score_reviews
 from sentiment.rules import assess
 from sentiment.stars import given_rating
 
@@ -124,7 +125,8 @@ async def classify_lines(
             i: review_text(r.get("title") or None, r.get("text") or "") for i, r in valid.items()
         }
         read = [i for i, text in whole.items() if text.strip()]
-        scored = await model.score(
+        scored = await score_reviews(
+            model,
             [whole[i] for i in read],
             [given_kind(valid[i]) for i in read],
             [valid[i].get("lang") or None for i in read],

@@ -10,6 +10,10 @@ Flag reasons:
 - ``unresolved``: the customer says the problem is still open — they want their money back,
   never got the order, or are still waiting for it or the refund ("Quero o meu dinheiro de
   volta" reads neutral, "Rivoglio i miei soldi" positive). Such an item is at least medium.
+- ``mixed_complaint``: the text as a whole does not read negative, but its closing "but ..."
+  clause does ("O produto é bom, porém veio com defeito": :mod:`sentiment.mixed`). Its
+  topics are that clause's, so the praise before "but" neither routes the alert nor shapes
+  the reply. The label stays the text's.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from reputation.core.models import Label, Sentiment, Severity
 from reputation.core.protocols import TextScore
 from reputation.core.text import lang_code
 from sentiment.language import language_of
+from sentiment.mixed import MIXED_NEGATIVE, closing_clause
 from sentiment.stars import no_stars_said, rating_alone, stars_in
 from sentiment.topics import danger_in, forms_of, threat_in, topics_in, unresolved_in
 
@@ -83,8 +88,16 @@ def assess(
         reasons.append("low_rating")
     if rating is not None and rating >= 4 and has_text and negativity >= CLEARLY_NEGATIVE:
         reasons.append("rating_text_mismatch")
+    closing = score.closing if score is not None and override is None else None
+    clause = (
+        closing_clause(text, detected)
+        if closing is not None and closing >= MIXED_NEGATIVE and not negative_text
+        else None
+    )
+    if clause is not None:
+        reasons.append("mixed_complaint")
     forms = forms_of(text) if has_text else []  # folded once for every lexicon section
-    topics = topics_in(forms)
+    topics = topics_in(forms if clause is None else forms_of(clause))
     threat = threat_in(forms)
     if threat:
         reasons.append("legal_threat")

@@ -36,6 +36,7 @@ from responders.outbox import Outbox
 from responders.routing import Router, case_alert
 from responders.suspicion import check_stored
 from responders.thanks import thanks_ref, wants_thanks
+from sentiment.mixed import score_reviews
 from sentiment.rules import assess
 
 if TYPE_CHECKING:
@@ -148,7 +149,8 @@ class Pipeline:
         ):
             texts = [r.full_text for r in pending]
             with_text = [i for i, t in enumerate(texts) if t.strip()]
-            scores = await self.model.score(
+            scores = await score_reviews(
+                self.model,
                 [texts[i] for i in with_text],
                 [pending[i].kind.value for i in with_text],
                 [pending[i].lang for i in with_text],

@@ -12,10 +12,13 @@ from reputation.core.models import Alert, Case, Label, Review, Sentiment
 
 @dataclass(frozen=True)
 class TextScore:
-    """A model's verdict on one text: the arg-max label and the probability of each label."""
+    """A model's verdict on one text: the arg-max label and the probability of each label.
+    ``closing`` is the negative probability of the text's closing "but ..." clause read on
+    its own, where one was read (:mod:`sentiment.mixed`)."""
 
     label: Label
     scores: dict[str, float]
+    closing: float | None = None
 
 
 class SentimentModel(Protocol):

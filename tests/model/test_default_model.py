@@ -224,3 +224,35 @@ async def test_text_shown_backwards_upside_down_in_flag_letters_or_escaped_is_re
     ]
     for text, score in zip(shown, await model.score(shown), strict=True):
         assert score.label.value == "negative", text
+
+
+# Praise, "but", a complaint: each reads neutral or positive as a whole (the star-rated sets
+# label such reviews so), and before the closing clause was read alone none was flagged.
+MIXED = [
+    "O celular é bom! Mas não recomendo comprar por esse site, a entrega demora demais",
+    "Excelente producto, pero el envío tardó tres semanas y nadie respondía",
+    "Ottimo prodotto, consegna veloce, ma purtroppo la batteria dura pochissimo",
+    "Отличный телефон, но доставка опоздала на неделю и курьер нахамил",
+    "غذا خوشمزه بود ولی خیلی دیر رسید و سرد بود",
+    "Great product but the delivery took three weeks and support never answered",
+]
+# "But" followed by praise, or by too mild a wish, flags nothing.
+NOT_MIXED = [
+    "Demorou um pouco, mas o produto é excelente, recomendo!",
+    "Era un poco caro, pero vale cada peso, volveremos",
+    "Всё отлично, но хотелось бы побольше размеров",
+]
+
+
+async def test_a_complaint_after_but_flags_a_review_that_reads_well_overall(model):
+    from sentiment.mixed import score_reviews
+    from sentiment.rules import assess
+
+    texts = MIXED + NOT_MIXED
+    for text, score in zip(texts, await score_reviews(model, texts), strict=True):
+        result = assess(text=text, rating=None, lang=None, score=score, model="m")
+        if text in MIXED:
+            assert score.label.value != "negative", text
+            assert result.reasons == ["mixed_complaint"], text
+        else:
+            assert not result.flag, (text, score)
