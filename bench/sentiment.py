@@ -126,6 +126,23 @@ def resident_mb(base: str, precision: str, texts: list[str]) -> float:
     return float(json.loads(done.stdout.strip().splitlines()[-1])["peak_rss_mb"])
 
 
+def closing_pass(model: FineTunedSentimentModel, texts: list[str]) -> None:
+    """What classification costs with the second reading of mixed reviews' closing "but"
+    clauses (:func:`sentiment.mixed.score_reviews`, as ``classify`` and the pipeline run it)."""
+    import asyncio
+
+    from sentiment.mixed import score_reviews
+
+    started = time.perf_counter()
+    scores = asyncio.run(score_reviews(model, texts))
+    elapsed = time.perf_counter() - started
+    read = sum(score.closing is not None for score in scores)
+    print(
+        f"      with the closing clauses of mixed reviews read too ({read} of {len(texts)}): "
+        f"{len(texts) / elapsed:.1f} reviews/s"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--datasets", default=str(ROOT.parent / "shared" / "datasets"))
@@ -184,6 +201,8 @@ def main() -> None:
             f"{precision:5}{note}: load {load_s:4.1f}s, RSS {before:5.0f} → {rss_mb():5.0f} MB, "
             f"{len(texts) / elapsed:7.1f} reviews/s, peak RSS so far {peak_mb():.0f} MB"
         )
+        if precision == shipped:
+            closing_pass(model, texts)
     one = FineTunedSentimentModel(base, default_weights(), precision=shipped, threads=1)
     one.score_blocking(texts[:64])
     started = time.perf_counter()
