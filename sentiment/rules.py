@@ -14,6 +14,9 @@ Flag reasons:
   clause does ("O produto é bom, porém veio com defeito": :mod:`sentiment.mixed`). Its
   topics are that clause's, so the praise before "but" neither routes the alert nor shapes
   the reply. The label stays the text's.
+- ``accusation``: a text of at most three words calls the business thieves, swindlers or
+  liars ("Ladri", "Жулики", "Truffa!", "Liars"); the model reads several of these neutral.
+  Such an item is at least high.
 """
 
 from __future__ import annotations
@@ -24,9 +27,17 @@ from reputation.core.text import lang_code
 from sentiment.language import language_of
 from sentiment.mixed import MIXED_NEGATIVE, closing_clause
 from sentiment.stars import no_stars_said, rating_alone, stars_in
-from sentiment.topics import danger_in, forms_of, threat_in, topics_in, unresolved_in
+from sentiment.topics import (
+    accusation_in,
+    danger_in,
+    forms_of,
+    threat_in,
+    topics_in,
+    unresolved_in,
+)
 
 CLEARLY_NEGATIVE = 0.7
+ACCUSATION_WORDS = 3  # the longest text whose accusation word alone flags it
 SERIOUS_TOPICS = frozenset({"fraud", "safety"})
 
 
@@ -104,6 +115,9 @@ def assess(
     open_problem = unresolved_in(forms)
     if open_problem:
         reasons.append("unresolved")
+    accused = len(text.split()) <= ACCUSATION_WORDS and accusation_in(forms)
+    if accused:
+        reasons.append("accusation")
     flag = bool(reasons)
     severity = severity_of(
         flag=flag,
@@ -112,6 +126,7 @@ def assess(
         topics=topics,
         danger=threat or (flag and danger_in(forms)),
         unresolved=open_problem,
+        accused=accused,
     )
     return Sentiment(
         label=label,
@@ -134,15 +149,16 @@ def severity_of(
     topics: list[str],
     danger: bool,
     unresolved: bool = False,
+    accused: bool = False,
 ) -> Severity:
     """Critical: danger words (injury, fraud, lawyers...). High: one star or very negative
-    text, or a serious topic. Medium: any other flagged item with a complaint, or whose
-    problem is still open. Low: the rest."""
+    text, a serious topic, or a short accusation ("Ladri"). Medium: any other flagged item
+    with a complaint, or whose problem is still open. Low: the rest."""
     if not flag:
         return Severity.LOW
     if danger:
         return Severity.CRITICAL
-    if rating == 1 or negativity >= 0.9 or SERIOUS_TOPICS.intersection(topics):
+    if rating == 1 or negativity >= 0.9 or SERIOUS_TOPICS.intersection(topics) or accused:
         return Severity.HIGH
     if negativity >= 0.5 or rating == 2 or topics or unresolved:
         return Severity.MEDIUM

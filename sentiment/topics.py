@@ -22,7 +22,9 @@ from sentiment.leet import unleet
 DANGER = "danger"
 THREAT = "threat"
 UNRESOLVED = "unresolved"
-NOT_TOPICS = frozenset({DANGER, THREAT, UNRESOLVED})  # sections that are no complaint topic
+ACCUSATION = "accusation"
+# Sections that are no complaint topic.
+NOT_TOPICS = frozenset({DANGER, THREAT, UNRESOLVED, ACCUSATION})
 
 
 @cache
@@ -83,7 +85,7 @@ def _escaped(word: str) -> str:
 
 # Topics whose mention its own words can deny: "not a scam" is no fraud complaint, and
 # "no es una estafa, pero tardó un mes" no reason to call a lawyer's-desk emergency.
-DENIABLE = frozenset({"fraud", "safety", DANGER, THREAT, UNRESOLVED})
+DENIABLE = frozenset({"fraud", "safety", DANGER, THREAT, UNRESOLVED, ACCUSATION})
 # A word that denies what follows it, then at most a verb or article or two.
 _CUE = (
     r"not|isn[\'’]?t|wasn[\'’]?t|aren[\'’]?t|weren[\'’]?t|never|without|"  # en
@@ -93,10 +95,13 @@ _CUE = (
     r"не|ни|нет|без|никакого|никакой|никаких|"  # ru
     r"بدون|هیچ"  # fa: without, no
 )
-_FILLER = r"is|was|a|an|any|e|foi|era|eh|houve|um|uma|es|fue|hay|hubo|un|una|uno|было|это"
+_FILLER = (
+    r"is|was|are|a|an|any|e|foi|era|eh|sao|houve|um|uma|es|son|fue|hay|hubo|un|una|uno|sono|"
+    r"было|это"
+)
 # "no" denies only before a verb ("no es una estafa", "no hay peligro", "no fraud was"): in
 # Portuguese "no" is "in the", and "vou entrar no Procon" is a claim, not a denial.
-_NO_VERB = r"no\s+(?:is|was|es|fue|era|hay|hubo)"
+_NO_VERB = r"no\s+(?:is|was|es|son|fue|era|eran|hay|hubo)"
 # Spanish says "I won't" with "no", the object pronoun, then "voy a" or "pienso":
 # "no voy a demandar", "no los pienso denunciar" (Portuguese says "não").
 _ES_PRONOUN = r"lo|los|la|las|les|le"
@@ -182,6 +187,12 @@ def unresolved_in(forms: list[str]) -> bool:
     want their money back ("quero o meu dinheiro de volta", "верните деньги") or are still
     waiting for the order or the refund ("ainda não recebi", "still waiting for my refund")."""
     return _said(UNRESOLVED, forms)
+
+
+def accusation_in(forms: list[str]) -> bool:
+    """True when a text's :func:`forms_of` call someone thieves, swindlers or liars
+    ("ladri", "жулики", "truffa", "liars") and do not deny it ("não são ladrões")."""
+    return _said(ACCUSATION, forms)
 
 
 def _said(section: str, forms: list[str]) -> bool:

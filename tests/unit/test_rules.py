@@ -403,3 +403,48 @@ def test_topics_and_danger_words_are_found_in_leetspeak():
     assert topics_of("qu3r0 m3u r33mb0ls0, vou ch4m4r a p0l1c14") == ["refund", "fraud"]
     assert has_danger_words("Th1s 1s 4 5c4m")
     assert topics_of("Sony HX100v, Bose qc35ii, WH1000XM3") == []  # codes read as letters
+
+
+# A short text that calls the business thieves, swindlers or liars. The shipped model reads
+# "Ladri" 0.39, "Жулики" 0.35, "Truffa" 0.31, "Liars" 0.19 and "دزدها" 0.16 negative.
+ACCUSATIONS = [
+    "Ladri",
+    "Truffatori!!!",
+    "Truffa",
+    "Жулики",
+    "Кидалы 😡",
+    "Аферисты",
+    "دزدها",
+    "کلاهبردارا",
+    "Bando de ladrões",
+    "Golpistas",
+    "LADRONES",
+    "Liars",
+    "Thieves!",
+]
+
+
+@pytest.mark.parametrize("text", ACCUSATIONS)
+def test_a_short_accusation_is_flagged_and_at_least_high(text):
+    result = judge(text, None, NEUTRAL)
+    assert "accusation" in result.reasons
+    assert result.severity in {Severity.HIGH, Severity.CRITICAL}
+    assert result.label is Label.NEUTRAL
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Não são ladrões",  # denied
+        "No son ladrones",
+        "Non sono ladri",
+        "Не жулики",
+        "They are not thieves",
+        # Longer texts are the model's to read: here the words name a story's villains.
+        "O livro fala de um ladrão que rouba um banco",
+        "Книга про аферистов, читается на одном дыхании",
+        "Ladri di biciclette è il mio film preferito",
+    ],
+)
+def test_a_denied_or_told_accusation_is_no_accusation(text):
+    assert "accusation" not in judge(text, None, POS).reasons
