@@ -115,7 +115,8 @@ def assess(
     open_problem = unresolved_in(forms)
     if open_problem:
         reasons.append("unresolved")
-    accused = len(text.split()) <= ACCUSATION_WORDS and accusation_in(forms)
+    short = len(text.split(maxsplit=ACCUSATION_WORDS)) <= ACCUSATION_WORDS  # no 1 MB split
+    accused = short and accusation_in(forms)
     if accused:
         reasons.append("accusation")
     flag = bool(reasons)
