@@ -77,6 +77,18 @@ class FakeSentimentModel:
         return None
 
 
+class ClauseModel(FakeSentimentModel):
+    """The fake's keyword reading, but a text that opens with a contrast word ("mas",
+    "ma", "but") reads negative: a model that weighs praise against a complaint, then
+    reads the complaint alone (:mod:`sentiment.mixed`)."""
+
+    @staticmethod
+    def _one(text: str) -> TextScore:
+        if text.startswith(("mas ", "ma ", "but ")):
+            return TextScore(Label.NEGATIVE, {"negative": 0.9, "neutral": 0.05, "positive": 0.05})
+        return FakeSentimentModel._one(text)
+
+
 class RecordingNotifier:
     """Keeps every alert it is given; can be told to fail like an unreachable Slack."""
 

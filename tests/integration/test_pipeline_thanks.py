@@ -11,7 +11,7 @@ from reputation.core.pipeline import Pipeline
 from responders.approval import ApprovalService
 from responders.drafts import TemplateDrafter
 from responders.thanks import thanks_ref
-from tests.fakes import FakeSentimentModel, RecordingNotifier
+from tests.fakes import ClauseModel, FakeSentimentModel, RecordingNotifier
 
 pytestmark = pytest.mark.integration
 T0 = datetime(2026, 11, 3, 9, tzinfo=UTC)
@@ -33,10 +33,10 @@ def line(n, text, *, author="Giulia Rossi", lang="it", rating=5, minutes=0, **ex
     )
 
 
-def run(store, settings, notifier=None):
+def run(store, settings, notifier=None, model=None):
     return Pipeline(
         store=store,
-        model=FakeSentimentModel(),
+        model=model or FakeSentimentModel(),
         drafter=TemplateDrafter(),
         notifier=notifier or RecordingNotifier(),
         settings=settings,
@@ -109,3 +109,20 @@ async def test_a_suspicious_burst_of_praise_is_labelled_and_never_thanked(store,
     assert await store.reviews.count() == len(texts) + 1
     events = await store.events.count({"type": "suspicious"})
     assert events == len(texts)
+
+
+async def test_praise_ending_on_a_complaint_gets_an_apology_not_a_thank_you(store, settings):
+    # Five stars and warm words, then "ma" and a complaint the model reads alone.
+    lines = [line(1, "Servizio perfetto, ottimo divano, ma il tessuto si è strappato subito")]
+    pipeline = run(store, thanking(settings), model=ClauseModel())
+    report = await pipeline.run(lines, source="import")
+    assert (report.flagged, report.thanks_drafted, report.drafts_created) == (1, 0, 1)
+    review = await store.reviews.get("google_business", "pos-1")
+    assert review.sentiment.reasons == ["mixed_complaint"]
+    assert review.sentiment.label.value == "positive"  # the text's own reading stays
+    case = await store.cases.for_review("google_business", "pos-1")
+    assert case is not None
+    (draft,) = await store.drafts.for_case(case.ref)
+    assert draft.kind != "thanks"
+    assert case.ref in draft.text  # the apology invites to the private channel
+    assert await store.drafts.for_case(thanks_ref("google_business", "pos-1")) == []

@@ -253,3 +253,16 @@ async def test_progress_is_reported_at_most_every_few_seconds(monkeypatch):
     reports = progress.getvalue().splitlines()
     assert len(reports) == 1
     assert reports[0].startswith("· 5 lines")
+
+
+async def test_a_review_ending_on_a_complaint_after_but_is_flagged():
+    from tests.fakes import ClauseModel
+
+    out = io.StringIO()
+    model = ClauseModel()
+    line = json.dumps({"text": "Produto ótimo e bonito, mas a tampa veio sem a borracha"})
+    await classify_lines(model, [line], out, settings=Settings())
+    sentiment = json.loads(out.getvalue())["sentiment"]
+    assert sentiment["reasons"] == ["mixed_complaint"]
+    assert sentiment["label"] == "positive"
+    assert model.calls[1] == ["mas a tampa veio sem a borracha"]

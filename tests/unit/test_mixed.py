@@ -6,7 +6,7 @@ from reputation.core.models import Label, Severity
 from reputation.core.protocols import TextScore
 from sentiment.mixed import MIXED_NEGATIVE, closing_clause, score_reviews
 from sentiment.rules import assess
-from tests.fakes import FakeSentimentModel
+from tests.fakes import ClauseModel, FakeSentimentModel
 
 CLAUSES = [
     ("pt", "O produto é bom, porém veio com defeito", "porém veio com defeito"),
@@ -99,17 +99,6 @@ def test_five_stars_with_a_complaint_after_but_is_flagged():
     result = judge("Adorei o sofá, mas a entrega atrasou duas semanas", _neutral(0.7), rating=5)
     assert result.reasons == ["mixed_complaint"]
     assert result.topics == ["delivery"]
-
-
-class ClauseModel(FakeSentimentModel):
-    """The fake's keyword reading, but a text that opens with a contrast reads negative: a
-    model that weighs praise and complaint, then reads the complaint alone."""
-
-    @staticmethod
-    def _one(text: str) -> TextScore:
-        if text.startswith(("mas ", "ma ")):
-            return TextScore(Label.NEGATIVE, {"negative": 0.9, "neutral": 0.05, "positive": 0.05})
-        return FakeSentimentModel._one(text)
 
 
 async def test_only_texts_that_do_not_read_negative_have_their_clause_read():
