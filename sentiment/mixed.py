@@ -25,22 +25,25 @@ from reputation.core.protocols import SentimentModel, TextScore
 from sentiment.language import language_of
 
 # Words that open the clause a review's complaint usually follows, per language. Only words
-# that turn the text ("but", "however", "unfortunately", "the only problem"): not "only" or
-# "just" ("apenas", "только", "فقط"), which more often limit praise than start a complaint,
-# and not Spanish "mas", which is "más" typed without its accent.
+# that turn the text ("but", "however", "unfortunately", "the only problem") or head its
+# list of faults ("Недостатки:", "Contras:", the cons of a pros-and-cons form): not "only"
+# or "just" ("apenas", "только", "فقط"), which more often limit praise than start a
+# complaint, not Italian "difetti" ("nessun difetto"), and not Spanish "mas", which is "más"
+# typed without its accent.
 CONTRAST: dict[str, list[str]] = {
     lang: words.split(", ")
     for lang, words in {
         "pt": "mas, porém, porem, entretanto, contudo, todavia, no entanto, só que, so que, "
         "infelizmente, lamentavelmente, pena que, o problema, o único problema, "
-        "o unico problema, o único defeito, o unico defeito, o ruim",
+        "o unico problema, o único defeito, o unico defeito, o ruim, contras, "
+        "pontos negativos, ponto negativo",
         "es": "pero, sin embargo, no obstante, lamentablemente, desafortunadamente, lo malo, "
         "lo único malo, lo unico malo, el problema, el único problema, el unico problema, "
-        "solo que, sólo que",
+        "solo que, sólo que, contras, puntos negativos, lo negativo",
         "it": "ma, però, pero, tuttavia, purtroppo, peccato che, peccato, il problema, "
-        "l'unico problema, unico difetto, solo che",
+        "l'unico problema, unico difetto, solo che, punti negativi",
         "ru": "но, однако, а вот, к сожалению, жаль, единственный минус, единственное, "
-        "из минусов, проблема",
+        "из минусов, проблема, недостатки, минусы",
         "fa": "اما, ولی, منتها, متاسفانه, متأسفانه, حیف",
         "en": "but, however, unfortunately, sadly, the only problem, the problem",
     }.items()

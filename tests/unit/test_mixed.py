@@ -21,6 +21,9 @@ CLAUSES = [
     ("fa", "غذا خوشمزه بود ولــی خیلی دیر رسید", "ولــی خیلی دیر رسید"),  # tatweel
     ("fa", "غذا خوشمزه بود ولي خیلی دیر رسید", "ولي خیلی دیر رسید"),  # Arabic ye
     ("en", "Great kettle but the lid broke in a week", "but the lid broke in a week"),
+    # The cons of a pros-and-cons form.
+    ("ru", "Достоинства: рядом Недостатки: очереди и хамство", "Недостатки: очереди и хамство"),
+    ("pt", "Prós: bonito. Contras: a tampa não fecha", "Contras: a tampa não fecha"),
 ]
 
 
@@ -38,6 +41,8 @@ def test_the_closing_clause_starts_at_the_last_contrast_word(lang, text, clause)
         ("es", "Llegó mas rapido de lo esperado, gracias"),  # "más" without its accent
         ("pt", "Demasiado bom, pero chegou"),  # Spanish "pero" in Portuguese is no contrast
         ("fr", "Bon produit, mais la livraison était lente"),  # no French list
+        ("it", "Ottimo, nessun difetto da segnalare"),  # "difetti" is no contrast
+        ("ru", "Отличный банк. Минусы: нет"),  # no cons to read
         ("und", "👍👍 but 👎👎 and more"),
     ],
 )
