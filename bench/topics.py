@@ -49,13 +49,7 @@ NAIVE_CONTRAST = re.compile(
 
 def naive_clause(text: str) -> str | None:
     """The closing clause found the naive way: every contrast word carries its own tests."""
-    last = None
-    for last in NAIVE_CONTRAST.finditer(text):  # noqa: B007 - the last one is wanted
-        pass
-    if last is None or last.start() == 0:
-        return None
-    clause = text[last.start() :].strip()
-    return clause if len(clause.split()) >= mixed.MIN_WORDS else None
+    return mixed.clause_after(NAIVE_CONTRAST, text)
 
 
 Found = tuple[list[str], bool, bool, bool, bool, str | None]

@@ -75,8 +75,12 @@ def closing_clause(text: str, lang: str) -> str | None:
     """The text from its last contrast word on, when the text is in a language with a
     contrast list and the clause holds at least :data:`MIN_WORDS` words; else None."""
     pattern = _pattern(lang)
-    if pattern is None:
-        return None
+    return None if pattern is None else clause_after(pattern, text)
+
+
+def clause_after(pattern: re.Pattern[str], text: str) -> str | None:
+    """The text from the last match of ``pattern`` on, when that is not the text's start and
+    holds at least :data:`MIN_WORDS` words; else None."""
     last = None
     for last in pattern.finditer(text):  # noqa: B007 - the last one is wanted
         pass
