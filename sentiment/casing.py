@@ -90,14 +90,10 @@ def unshout(text: str) -> str:
     """``text`` in lower case when most of its letters are capitals, else with each word of
     :data:`MIN_WORD` or more letters that is all capitals in lower case, and words in
     mocking case lowered (:func:`unmocked`)."""
-    upper = lower = 0
-    for char in text:
-        if char.isupper():
-            upper += 1
-        elif char.islower():
-            lower += 1
+    upper = sum(map(str.isupper, text))  # no letter is both
     if upper == 0:
         return text
+    lower = sum(map(str.islower, text))
     if upper + lower >= MIN_LETTERS and upper >= SHOUTED_SHARE * (upper + lower):
         return text.lower()
     return unmocked(_LETTERS_ONLY.sub(_lower_if_shouted, text))

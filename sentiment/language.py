@@ -22,7 +22,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import cache
+from collections import Counter
+from functools import cache, lru_cache
 from typing import Any
 
 from reputation.core.text import clean_text, lang_code
@@ -159,31 +160,59 @@ def plain(text: str) -> str:
     text = unspaced(unicodedata.normalize("NFKC", as_seen(text)))
     text = _HANDLE.sub(" ", _URL.sub(" ", text))
     words = _HASHTAG.sub(" ", text)
-    if len(_letters(words)) < 2:
+    if not _has_letters(words, 2):
         words = text.replace("#", " ")
     return " ".join(unshout(_RUN.sub(r"\1\1", words)).split())
 
 
-def _letters(text: str) -> list[str]:
-    return [c for c in text if c.isalpha()]
+def _has_letters(text: str, count: int) -> bool:
+    """True when ``text`` holds at least ``count`` letters; stops looking once it has."""
+    for char in text:
+        if char.isalpha():
+            count -= 1
+            if count <= 0:
+                return True
+    return count <= 0
+
+
+@lru_cache(maxsize=8192)  # a hostile text may hold every letter Unicode has
+def _script(char: str) -> str:
+    """A letter's script as its Unicode name begins ("LATIN", "CYRILLIC", "ARABIC")."""
+    name = unicodedata.name(char, "")
+    return name.split(" ", 1)[0] if name else ""
 
 
 READ_CHARS = 4000  # a language shows in its first few hundred words; a huge text costs no more
 
 
+# Texts whose language is kept: classification asks for a text's language up to three times
+# (the model's calibration offsets, the mixed-review pass, the rules), a batch apart at most.
+REMEMBERED = 2048
+
+
 def detect_language(text: str) -> str:
     """Return an ISO 639-1 code for ``text``, or ``und`` when the evidence is too thin."""
-    text = plain(clean_text(text[:READ_CHARS]))
-    letters = _letters(text)
-    if len(letters) < 2:
+    return _detected(text[:READ_CHARS])
+
+
+def forget_languages() -> None:
+    """Drop the remembered languages, so that a benchmark times identification afresh."""
+    _detected.cache_clear()
+
+
+@lru_cache(maxsize=REMEMBERED)
+def _detected(text: str) -> str:
+    text = plain(clean_text(text))
+    # Each distinct letter once: counting the characters is C work, naming them is not.
+    letters = {char: n for char, n in Counter(text).items() if char.isalpha()}
+    total = sum(letters.values())
+    if total < 2:
         return "und"
-    scripts: dict[str, int] = {}
-    for char in letters:
-        name = unicodedata.name(char, "")
-        script = name.split(" ", 1)[0] if name else ""
-        scripts[script] = scripts.get(script, 0) + 1
+    scripts: Counter[str] = Counter()
+    for char, n in letters.items():
+        scripts[_script(char)] += n
     script, count = max(scripts.items(), key=lambda item: item[1])
-    if count / len(letters) < 0.6:
+    if count / total < 0.6:
         script = "MIXED"
     if script == "ARABIC":
         chars = set(letters)

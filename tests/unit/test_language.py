@@ -332,3 +332,19 @@ def test_vowels_stretched_for_emphasis_are_read_as_the_word(text, lang):
 
 def test_an_italian_double_consonant_is_not_taken_for_stretching():
     assert detect_language("Ottimo originale") != "pt"  # "otimo" is Portuguese
+
+
+def test_a_text_asked_about_again_is_not_read_again(monkeypatch):
+    # Classification asks a text's language up to three times (the model's offsets, the
+    # mixed-review pass, the rules): the answer is remembered, for a bounded number of texts.
+    from sentiment import language
+
+    language.forget_languages()
+    reads = []
+    real_plain = language.plain
+    monkeypatch.setattr(language, "plain", lambda text: reads.append(text) or real_plain(text))
+    text = "A entrega atrasou duas semanas e ninguém respondeu"
+    assert [detect_language(text) for _ in range(3)] == ["pt"] * 3
+    assert len(reads) == 1
+    assert language._detected.cache_info().maxsize == language.REMEMBERED
+    language.forget_languages()
