@@ -27,13 +27,14 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from config.settings import load_settings  # noqa: E402
+from config.settings import Settings, load_settings  # noqa: E402
 from sentiment import default_encoder, default_weights  # noqa: E402
 from sentiment.finetuned import (  # noqa: E402
     FineTunedSentimentModel,
     bf16_is_fast,
     resolve_precision,
 )
+from sentiment.language import forget_languages  # noqa: E402
 from sentiment.workers import available_cores  # noqa: E402
 
 
@@ -126,13 +127,18 @@ def resident_mb(base: str, precision: str, texts: list[str]) -> float:
     return float(json.loads(done.stdout.strip().splitlines()[-1])["peak_rss_mb"])
 
 
-def closing_pass(model: FineTunedSentimentModel, texts: list[str]) -> None:
-    """What classification costs with the second reading of mixed reviews' closing "but"
-    clauses (:func:`sentiment.mixed.score_reviews`, as ``classify`` and the pipeline run it)."""
+def classification(model: FineTunedSentimentModel, texts: list[str], settings: Settings) -> None:
+    """What classification costs beyond the model: the second reading of mixed reviews'
+    closing "but" clauses (:func:`sentiment.mixed.score_reviews`, as ``classify`` and the
+    pipeline run it), then the whole of ``reputation classify`` on the same reviews as JSON
+    lines (chunks of :data:`sentiment.batch.CHUNK`, the rules, the output)."""
     import asyncio
+    import io
 
+    from sentiment.batch import classify_lines
     from sentiment.mixed import score_reviews
 
+    forget_languages()  # each pass identifies the languages afresh, as a new batch would
     started = time.perf_counter()
     scores = asyncio.run(score_reviews(model, texts))
     elapsed = time.perf_counter() - started
@@ -141,6 +147,12 @@ def closing_pass(model: FineTunedSentimentModel, texts: list[str]) -> None:
         f"      with the closing clauses of mixed reviews read too ({read} of {len(texts)}): "
         f"{len(texts) / elapsed:.1f} reviews/s"
     )
+    lines = [json.dumps({"text": text}, ensure_ascii=False) for text in texts]
+    forget_languages()
+    started = time.perf_counter()
+    asyncio.run(classify_lines(model, lines, io.StringIO(), settings=settings))
+    elapsed = time.perf_counter() - started
+    print(f"      reputation classify, end to end: {len(texts) / elapsed:.1f} reviews/s")
 
 
 def main() -> None:
@@ -192,6 +204,7 @@ def main() -> None:
                 f"min {min(lengths)}, max {max(lengths)}, random order"
             )
         model.score_blocking(texts[:64])  # warm-up
+        forget_languages()
         started = time.perf_counter()
         scores = model.score_blocking(texts)
         elapsed = time.perf_counter() - started
@@ -202,7 +215,7 @@ def main() -> None:
             f"{len(texts) / elapsed:7.1f} reviews/s, peak RSS so far {peak_mb():.0f} MB"
         )
         if precision == shipped:
-            closing_pass(model, texts)
+            classification(model, texts, settings)
     one = FineTunedSentimentModel(base, default_weights(), precision=shipped, threads=1)
     one.score_blocking(texts[:64])
     started = time.perf_counter()
