@@ -43,6 +43,9 @@ if TYPE_CHECKING:
     from reputation.storage import IngestResult, Store
 
 log = logging.getLogger(__name__)
+# Reviews scored per call: the model's workers pad less and idle less on bigger calls
+# (2,000 reviews through classify's loop: 512 a call 121-125 reviews/s, 256 106-111).
+CLASSIFY_BATCH = 512
 
 Progress = Callable[[str], None]
 # Statuses the system may move on its own; anything later was set by a person.
@@ -139,7 +142,11 @@ class Pipeline:
         return result
 
     async def classify_pending(
-        self, report: RunReport, *, batch_size: int = 256, stop: asyncio.Event | None = None
+        self,
+        report: RunReport,
+        *,
+        batch_size: int = CLASSIFY_BATCH,
+        stop: asyncio.Event | None = None,
     ) -> None:
         """Score every review whose current content has no sentiment yet (with ``stop``:
         until it is set, finishing the batch in hand)."""
