@@ -112,6 +112,11 @@ def test_a_plain_thank_you_has_no_topic(lang):
         ("It wouldn't hurt to add a longer cable", "safety"),
         ("Герои обмениваются письмами", "refund"),  # обмен: exchanging, not returning goods
         ("Обмен валюты в отделении быстрый", "refund"),  # a bank's currency exchange
+        ("Nos alojamos en Trocadero 111, en La Habana", "refund"),  # troca / a street
+        ("Mi hija se fotografió con artistas famosos", "fraud"),  # con artist / "with artists"
+        ("Ho letto l'ultimo libro di Travaglio", "app"),  # trava (freezes) / a surname
+        ("Le bevande travasate restano fredde", "app"),  # trava / travasare (to decant)
+        ("El golpe de estado de 1973 fue una tragedia", "fraud"),  # golpe: scam / coup
     ],
 )
 def test_words_of_another_meaning_do_not_raise_the_topic(text, topic):
