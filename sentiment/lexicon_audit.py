@@ -22,7 +22,7 @@ from pathlib import Path
 from reputation.core.errors import ConfigError
 from reputation.core.text import fold
 from sentiment.data import load_datasets
-from sentiment.topics import _word_pattern, lexicon, sections
+from sentiment.topics import ONLY, _word_pattern, lexicon, sections
 
 
 def corpus(datasets: Path) -> dict[str, str]:
@@ -74,10 +74,11 @@ def main(argv: list[str] | None = None) -> int:
             continue
         exceptions = lexicon()[topic][1]
         for lang, stems in by_lang.items():
+            home = lang.removesuffix(ONLY)  # a "pt_only" stem meets Portuguese texts alone
             for stem in (s for s in stems if not s.startswith("-")):
                 found = stem_words(stem, exceptions, texts)
                 for where, words in found.items():
-                    if args.other_languages and where == lang:
+                    if (args.other_languages and where == home) or (home != lang and where != home):
                         continue
                     if (total := sum(words.values())) < args.min:
                         continue

@@ -108,15 +108,15 @@ def assess(
     if clause is not None:
         reasons.append("mixed_complaint")
     forms = forms_of(text) if has_text else []  # folded once for every lexicon section
-    topics = topics_in(forms if clause is None else forms_of(clause))
-    threat = threat_in(forms)
+    topics = topics_in(forms if clause is None else forms_of(clause), detected)
+    threat = threat_in(forms, detected)
     if threat:
         reasons.append("legal_threat")
-    open_problem = unresolved_in(forms)
+    open_problem = unresolved_in(forms, detected)
     if open_problem:
         reasons.append("unresolved")
     short = len(text.split(maxsplit=ACCUSATION_WORDS)) <= ACCUSATION_WORDS  # no 1 MB split
-    accused = short and accusation_in(forms)
+    accused = short and accusation_in(forms, detected)
     if accused:
         reasons.append("accusation")
     flag = bool(reasons)
@@ -125,7 +125,7 @@ def assess(
         rating=rating,
         negativity=negativity if has_text else 0.0,
         topics=topics,
-        danger=threat or (flag and danger_in(forms)),
+        danger=threat or (flag and danger_in(forms, detected)),
         unresolved=open_problem,
         accused=accused,
     )

@@ -35,24 +35,51 @@ def sections() -> dict[str, dict[str, list[str]]]:
     )
 
 
+ONLY = "_only"  # "pt_only": stems met only in texts of that language or of none known
+
+
 @cache
 def lexicon() -> dict[str, tuple[list[str], list[str]]]:
-    """Each topic's stems and exceptions (written "-stem"), as written, over every language."""
-    found = {}
-    for topic, by_lang in sections().items():
-        listed = [stem for stems in by_lang.values() for stem in stems]
-        found[topic] = (
-            [stem for stem in listed if not stem.startswith("-")],
-            [stem[1:] for stem in listed if stem.startswith("-")],
-        )
-    return found
+    """Each topic's stems and exceptions (written "-stem"), as written, over every language;
+    the stems include every "<lang>_only" list."""
+    return {topic: _stems(by_lang, None) for topic, by_lang in sections().items()}
+
+
+def _stems(by_lang: dict[str, list[str]], scope: str | None) -> tuple[list[str], list[str]]:
+    """A section's stems and exceptions for texts of language ``scope``: every common list,
+    and of the "<lang>_only" lists that language's (None: the language is unknown, all)."""
+    listed = [
+        stem
+        for key, stems in by_lang.items()
+        if not key.endswith(ONLY) or scope is None or key == scope + ONLY
+        for stem in stems
+    ]
+    return (
+        [stem for stem in listed if not stem.startswith("-")],
+        [stem[1:] for stem in listed if stem.startswith("-")],
+    )
+
+
+def _scope(lang: str | None) -> str | None:
+    """Whose "<lang>_only" stems a text meets: its language's, if the lexicon has that
+    language; none ("") for another language; all (None) when its language is unknown."""
+    if lang is None or lang == "und":
+        return None
+    return lang if lang in _languages() else ""
 
 
 @cache
-def _patterns() -> dict[str, re.Pattern[str]]:
-    """One compiled pattern per topic, covering every language's stems."""
+def _languages() -> frozenset[str]:
+    return frozenset(key.removesuffix(ONLY) for by_lang in sections().values() for key in by_lang)
+
+
+@cache
+def _patterns(scope: str | None = None) -> dict[str, re.Pattern[str]]:
+    """One compiled pattern per topic, covering every language's stems and the
+    "<lang>_only" stems of ``scope`` (:func:`_scope`)."""
     patterns = {}
-    for topic, (stems, exceptions) in lexicon().items():
+    for topic, by_lang in sections().items():
+        stems, exceptions = _stems(by_lang, scope)
         initials = "".join(sorted({fold(stem)[0] for stem in stems}))
         alternatives = "|".join(_word_pattern(stem) for stem in stems)
         # Checked once per position, before the alternatives: only a word start whose first
@@ -162,50 +189,51 @@ def forms_of(text: str) -> list[str]:
     return forms
 
 
-def topics_in(forms: list[str]) -> list[str]:
+def topics_in(forms: list[str], lang: str | None = None) -> list[str]:
     """Complaint topics mentioned in a text's :func:`forms_of`, in lexicon order; a fraud or
     safety mention its own words deny ("not a scam", "не обман", "کلاهبرداری نیست") does not
-    count."""
-    return [topic for topic in _patterns() if topic not in NOT_TOPICS and _said(topic, forms)]
+    count. ``lang``, the text's language, decides which "<lang>_only" stems it meets (all
+    when unknown)."""
+    return [topic for topic in _patterns() if topic not in NOT_TOPICS and _said(topic, forms, lang)]
 
 
-def danger_in(forms: list[str]) -> bool:
+def danger_in(forms: list[str], lang: str | None = None) -> bool:
     """True when a text's :func:`forms_of` mention injury, poisoning, fire, fraud, lawyers,
     police... and do not deny it in the same words ("no es una estafa")."""
-    return _said(DANGER, forms)
+    return _said(DANGER, forms, lang)
 
 
-def threat_in(forms: list[str]) -> bool:
+def threat_in(forms: list[str], lang: str | None = None) -> bool:
     """True when a text's :func:`forms_of` say the customer will take the business to court,
     a lawyer, the police or a consumer agency ("vou processar", "подам в суд", "I'll sue
     you"), and do not deny it ("não vou processar")."""
-    return _said(THREAT, forms)
+    return _said(THREAT, forms, lang)
 
 
-def unresolved_in(forms: list[str]) -> bool:
+def unresolved_in(forms: list[str], lang: str | None = None) -> bool:
     """True when a text's :func:`forms_of` say the customer's problem is still open: they
     want their money back ("quero o meu dinheiro de volta", "верните деньги") or are still
     waiting for the order or the refund ("ainda não recebi", "still waiting for my refund")."""
-    return _said(UNRESOLVED, forms)
+    return _said(UNRESOLVED, forms, lang)
 
 
-def accusation_in(forms: list[str]) -> bool:
+def accusation_in(forms: list[str], lang: str | None = None) -> bool:
     """True when a text's :func:`forms_of` call someone thieves, swindlers or liars
     ("ladri", "жулики", "truffa", "liars") and do not deny it ("não são ladrões")."""
-    return _said(ACCUSATION, forms)
+    return _said(ACCUSATION, forms, lang)
 
 
-def _said(section: str, forms: list[str]) -> bool:
+def _said(section: str, forms: list[str], lang: str | None = None) -> bool:
     """True when one of a text's :func:`forms_of` mentions ``section`` undenied."""
-    pattern = _patterns()[section]
+    pattern = _patterns(_scope(lang))[section]
     return any(_mentioned(section, pattern, form) for form in forms)
 
 
-def topics_of(text: str) -> list[str]:
+def topics_of(text: str, lang: str | None = None) -> list[str]:
     """:func:`topics_in` of ``text``."""
-    return topics_in(forms_of(text))
+    return topics_in(forms_of(text), lang)
 
 
-def has_danger_words(text: str) -> bool:
+def has_danger_words(text: str, lang: str | None = None) -> bool:
     """:func:`danger_in` of ``text``."""
-    return danger_in(forms_of(text))
+    return danger_in(forms_of(text), lang)

@@ -30,3 +30,14 @@ def test_main_reports_a_stem_meeting_another_languages_words(tmp_path, capsys):
 def test_main_says_when_there_are_no_texts(tmp_path, capsys):
     assert main(["--datasets", str(tmp_path)]) == 2
     assert "no labelled texts" in capsys.readouterr().err
+
+
+def test_main_lists_a_one_language_stem_only_in_that_languages_texts(tmp_path, capsys):
+    for lang, text in {"pt": "Isso é golpe", "es": "Bajó de golpe"}.items():
+        (tmp_path / lang).mkdir()
+        (tmp_path / lang / "train.jsonl").write_text(
+            json.dumps({"text": text, "label": "negative"}) + "\n", encoding="utf-8"
+        )
+    assert main(["--datasets", str(tmp_path), "--topic", "fraud", "--min", "1"]) == 0
+    lines = [line for line in capsys.readouterr().out.splitlines() if ":golpe\t" in line]
+    assert lines == ["fraud\tpt_only:golpe\tin pt\t1\tgolpe:1"]

@@ -164,3 +164,48 @@ def test_words_of_another_meaning_do_not_raise_the_topic(text, topic):
 )
 def test_the_topic_words_themselves_still_match(text, topic):
     assert topic in topics_of(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "topic", "expected"),
+    [
+        # "<lang>_only" stems meet only texts of their language: Portuguese "golpe" is a
+        # scam, Spanish "golpe" a knock or "suddenly"; Spanish "robo" a theft, Portuguese
+        # "robô" a robot; English "crack" a fault, Spanish "un crack" a star.
+        ("O site é golpe, paguei e nada chegou", "pt", "fraud", True),
+        ("El ascensor bajó seis plantas de golpe", "es", "fraud", False),
+        ("Hubo un robo en la habitación", "es", "fraud", True),
+        ("Meu filho amou o robô, ótimo presente", "pt", "fraud", False),
+        ("The screen arrived with a crack", "en", "quality", True),
+        ("Un abrazo, crack, y feliz día", "es", "quality", False),
+        # A text of no known language meets them all, as before: better a topic too many.
+        ("golpe!!", None, "fraud", True),
+        ("golpe!!", "und", "fraud", True),
+        # Another language the lexicon does not hold meets none of them.
+        ("Le golpe est un mot espagnol", "fr", "fraud", False),
+    ],
+)
+def test_a_stem_of_one_language_only_meets_that_languages_texts(text, lang, topic, expected):
+    assert (topic in topics_of(text, lang)) is expected
+
+
+def test_the_rules_read_the_stems_of_the_texts_own_language():
+    from reputation.core.models import Label, Severity
+    from reputation.core.protocols import TextScore
+    from sentiment.rules import assess
+
+    negative = TextScore(Label.NEGATIVE, {"negative": 0.9, "neutral": 0.05, "positive": 0.05})
+
+    def judge(text):  # no language given: the rules identify it
+        return assess(text=text, rating=None, lang=None, score=negative, model="t")
+
+    knock = judge("Horrible hotel, el ascensor bajó seis plantas de golpe y nadie vino")
+    assert knock.lang == "es"
+    assert "fraud" not in knock.topics
+    assert knock.severity is not Severity.CRITICAL
+    scam = judge("Isso é golpe, paguei e o pedido nunca chegou")
+    assert scam.lang == "pt"
+    assert "fraud" in scam.topics
+    assert scam.severity is Severity.CRITICAL
+    beaten = judge("El portero lo golpeó y le causó lesiones, un horror")
+    assert beaten.severity is Severity.CRITICAL
