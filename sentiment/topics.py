@@ -16,7 +16,7 @@ import tomllib
 from functools import cache
 from importlib import resources
 
-from reputation.core.text import fold
+from reputation.core.text import fold, lang_code
 from sentiment.leet import unleet
 
 DANGER = "danger"
@@ -61,11 +61,12 @@ def _stems(by_lang: dict[str, list[str]], scope: str | None) -> tuple[list[str],
 
 
 def _scope(lang: str | None) -> str | None:
-    """Whose "<lang>_only" stems a text meets: its language's, if the lexicon has that
-    language; none ("") for another language; all (None) when its language is unknown."""
-    if lang is None or lang == "und":
+    """Whose "<lang>_only" stems a text meets: its language's ("pt-BR": Portuguese), if the
+    lexicon has that language; none ("") for another; all (None) when it is unknown."""
+    code = lang_code(lang)
+    if code is None or code == "und":
         return None
-    return lang if lang in _languages() else ""
+    return code if code in _languages() else ""
 
 
 @cache

@@ -181,6 +181,9 @@ def test_the_topic_words_themselves_still_match(text, topic):
         # A text of no known language meets them all, as before: better a topic too many.
         ("golpe!!", None, "fraud", True),
         ("golpe!!", "und", "fraud", True),
+        ("golpe!!", "klingon", "fraud", True),  # no language code: unknown
+        ("Isso é golpe", "pt-BR", "fraud", True),
+        ("Bajó de golpe", "es-MX", "fraud", False),
         # Another language the lexicon does not hold meets none of them.
         ("Le golpe est un mot espagnol", "fr", "fraud", False),
     ],
