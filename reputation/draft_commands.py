@@ -22,7 +22,14 @@ from pydantic import ValidationError
 from config.settings import Settings
 from reputation.core.errors import ConfigError, ReputationError
 from reputation.core.models import Case, Review, Sentiment, utcnow
-from reputation.core.text import INPUT_ERRORS, half_up, lang_code, read_json, unreadable
+from reputation.core.text import (
+    INPUT_ERRORS,
+    blank,
+    half_up,
+    lang_code,
+    read_json,
+    unreadable,
+)
 from reputation.storage.cases import new_case_ref
 from responders.drafts import TemplateDrafter, first_name, needs_approval, wants_reply, wording
 from responders.suspicion import Observed, detect_batch
@@ -90,7 +97,7 @@ def read_row(line: str, number: int) -> Row:
         review = Review.model_validate(fields)
     except ValidationError as exc:
         return Row(raw, f"line {number}: {_reason(exc)}")
-    if not review.full_text.strip() and review.rating is None:
+    if blank(review.full_text) and review.rating is None:
         return Row(raw, f"line {number}: no text and no rating")
     row = Row(raw, review=review)
     given = raw.get("sentiment")
@@ -113,7 +120,7 @@ async def classify_missing(rows: list[Row], settings: Settings) -> None:
         return
     from reputation.app import build_model
 
-    texted = [r for r in todo if r.review is not None and r.review.full_text.strip()]
+    texted = [r for r in todo if r.review is not None and not blank(r.review.full_text)]
     scores = []
     if texted:
         model = await asyncio.to_thread(build_model, settings, _say)

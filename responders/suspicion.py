@@ -21,6 +21,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from reputation.core.models import Label, Review, Sentiment, StoredReview, Suspicion, utcnow
+from reputation.core.text import blank
 from responders.authors import platform_stand_in
 
 if TYPE_CHECKING:
@@ -79,7 +80,7 @@ def similarity(a: str, b: str) -> float:
 
 def is_mismatch(review: Review, sentiment: Sentiment | None) -> bool:
     """Stars that contradict the words: 4-5 over negative text, 1-2 over positive text."""
-    if sentiment is None or review.rating is None or not review.text.strip():
+    if sentiment is None or review.rating is None or blank(review.text):
         return False
     if review.rating >= 4:
         return "rating_text_mismatch" in sentiment.reasons or sentiment.label is Label.NEGATIVE

@@ -14,7 +14,7 @@ from typing import Any, NamedTuple, TextIO, cast
 from config.settings import Settings
 from reputation.core.models import review_text
 from reputation.core.protocols import SentimentModel
-from reputation.core.text import half_up, read_json, unreadable
+from reputation.core.text import blank, half_up, read_json, unreadable
 from sentiment.data import Example, given_kind, read_jsonl
 from sentiment.metrics import Figures, by_dataset
 from sentiment.mixed import score_reviews
@@ -124,7 +124,7 @@ async def classify_lines(
         whole = {
             i: review_text(r.get("title") or None, r.get("text") or "") for i, r in valid.items()
         }
-        read = [i for i, text in whole.items() if text.strip()]
+        read = [i for i, text in whole.items() if not blank(text)]
         scored = await score_reviews(
             model,
             [whole[i] for i in read],
@@ -169,7 +169,7 @@ async def evaluate_examples(
     a bad file then fails before the model loads). An example's ``lang`` and ``kind`` reach
     the model as ``classify``'s keys do."""
     given = len(examples)
-    examples = [ex for ex in examples if ex.text.strip()]
+    examples = [ex for ex in examples if not blank(ex.text)]
     if skipped := given - len(examples):
         progress.write(f"· skipping {skipped} labelled rows with no text or title to read\n")
     progress.write(f"· scoring {len(examples)} labelled texts\n")

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from reputation.core.models import Label, Sentiment, Severity
 from reputation.core.protocols import TextScore
-from reputation.core.text import lang_code
+from reputation.core.text import blank, lang_code
 from sentiment.language import language_of
 from sentiment.mixed import MIXED_NEGATIVE, closing_clause
 from sentiment.stars import no_stars_said, rating_alone, stars_in
@@ -69,7 +69,9 @@ def assess(
 
     ``override`` is a human's label: it replaces the model's verdict on the text.
     """
-    has_text = bool(text.strip())
+    has_text = not blank(text)
+    if not has_text:
+        score = None  # a model's reading of nothing is no verdict: the rating is the review
     if rating is None and has_text:
         if (rating := rating_alone(text)) is not None:
             # Nothing but the stars or the score: they are the verdict, as a bare rating is.

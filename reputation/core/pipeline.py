@@ -29,7 +29,7 @@ from reputation.core.models import (
     utcnow,
 )
 from reputation.core.protocols import Drafter, Notifier, SentimentModel
-from reputation.core.text import read_json
+from reputation.core.text import blank, read_json
 from responders.drafts import first_name, wording
 from responders.drafts import needs_approval as approval_needed
 from responders.outbox import Outbox
@@ -155,7 +155,7 @@ class Pipeline:
             pending := await self.store.reviews.pending_classification(batch_size)
         ):
             texts = [r.full_text for r in pending]
-            with_text = [i for i, t in enumerate(texts) if t.strip()]
+            with_text = [i for i, t in enumerate(texts) if not blank(t)]
             scores = await score_reviews(
                 self.model,
                 [texts[i] for i in with_text],

@@ -59,6 +59,17 @@ def visible(text: str) -> str:
     return _STRAY_ZWNJ.sub("", text) if ZWNJ in text else text
 
 
+def blank(text: str) -> bool:
+    """True when ``text`` holds nothing to read: no letter, digit, punctuation or symbol, only
+    whitespace, invisible characters (a zero-width space, a byte-order mark), combining marks
+    with nothing under them and variation selectors. Such a text is no text: a review of "\u200b"
+    and one star is its rating alone, not the model's reading of nothing."""
+    return not any(unicodedata.category(char)[0] in _READABLE for char in text)
+
+
+_READABLE = "LNPS"  # the Unicode categories of letters, numbers, punctuation and symbols
+
+
 _SMALL_CAPITAL = re.compile(r"LATIN LETTER SMALL CAPITAL ([A-Z])")
 _STYLED = re.compile(
     r"(?:MATHEMATICAL [A-Z -]+?|(?:FULLWIDTH|(?:NEGATIVE )?(?:CIRCLED|SQUARED)|PARENTHESIZED)"

@@ -28,6 +28,7 @@ from reputation.core.models import (
     review_text,
     utcnow,
 )
+from reputation.core.text import blank
 from reputation.storage.documents import (
     new_review_doc,
     review_id,
@@ -457,7 +458,7 @@ class ReviewRepository:
         for review in await self._by_ids(keys[:limit]):
             override = review.label_override
             text = review_text(review.title, review.text or "")
-            if override and override.content_hash == review.content_hash and text.strip():
+            if override and override.content_hash == review.content_hash and not blank(text):
                 lang = (review.sentiment.lang if review.sentiment else None) or review.lang or "und"
                 rows.append((text, override.label.value, lang))
         return rows

@@ -154,6 +154,19 @@ async def test_a_half_star_rounds_up_as_the_collectors_read_it():
     assert [o["sentiment"]["flag"] for o in out] == [True, False, False, False]
 
 
+async def test_a_text_of_invisible_characters_is_not_sent_to_the_model():
+    lines = [
+        json.dumps({"id": "z", "text": "\u200b", "rating": 1}),
+        json.dumps({"id": "v", "text": "\u200b\ufe0f", "rating": 5}),
+        json.dumps({"id": "w", "text": "\ufeff"}),
+    ]
+    out, (done, errors), model = await run(lines)
+    assert (done, errors) == (3, 0)
+    assert [text for call in model.calls for text in call] == []
+    assert [o["sentiment"]["label"] for o in out] == ["negative", "positive", "neutral"]
+    assert out[0]["sentiment"]["reasons"] == ["low_rating"]
+
+
 async def test_a_review_with_only_a_title_is_read():
     lines = [
         json.dumps({"id": "t", "title": "Очень плохое качество, верните деньги", "text": ""}),

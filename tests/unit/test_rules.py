@@ -147,6 +147,18 @@ def test_rating_only_reviews_use_the_rating():
     assert high.lang == "und"
 
 
+@pytest.mark.parametrize("text", ["\u200b", "\u200b\ufe0f", " \ufeff\n"])
+def test_a_text_of_invisible_characters_is_no_text(text):
+    # What a model makes of nothing is no verdict: the stars are the review.
+    low = judge(text, 1, NEUTRAL)
+    assert low.label is Label.NEGATIVE
+    assert low.reasons == ["low_rating"]
+    high = judge(text, 5, NEUTRAL)
+    assert high.label is Label.POSITIVE
+    assert not high.flag
+    assert judge(text, None, NEG).scores == {"negative": 0.0, "neutral": 1.0, "positive": 0.0}
+
+
 @pytest.mark.parametrize(
     ("text", "topic"),
     [

@@ -5,6 +5,7 @@ import pytest
 from reputation.core.models import Review
 from reputation.core.text import (
     as_number,
+    blank,
     clean_json,
     clean_text,
     fold,
@@ -291,3 +292,16 @@ def test_plain_letters_leave_real_text_alone():
 
 def test_folded_words_read_styled_letters():
     assert fold("ʀᴇᴇᴍʙᴏʟsᴏ") == fold("🆁🅴🅴🅼🅱🅾🅻🆂🅾") == "reembolso"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "   ", "\u200b", "\u200b\ufe0f\n", "\ufeff\u2060\u00ad", "\u0301\u0301", "\t\u200f "],
+)
+def test_a_text_of_nothing_readable_is_blank(text):
+    assert blank(text)
+
+
+@pytest.mark.parametrize("text", [".", "😡", "5", "a\u200b", "\u200bخوب", "★", "\u0301a"])
+def test_a_letter_digit_mark_or_symbol_is_something_to_read(text):
+    assert not blank(text)
