@@ -20,10 +20,13 @@ words ("zalgo"), or mojibake (the UTF-8 bytes read as windows-1252 or windows-12
 of the Latin words in leetspeak ("p3ss1m0"), or struck through or underlined throughout
 ("p̶é̶s̶s̶i̶m̶o̶"), or spelled backwards after a right-to-left override ("\\u202eomissép"),
 or upside down ("ǝlqᴉɹɹoɥ"; Latin-script texts only), or in regional indicator letters
-("🇵\\u200b🇪\\u200b🇸") — each with and without the reading form, printing accuracy, macro-F1
-and negative-class F1. Then the emoji the vocabulary lacks (``sentiment.emoji``): each alone
-and three times, and the validation texts holding one of their stand-ins with it swapped for
-the emoji it stands in for. The time the reading form itself takes per text is printed last.
+("🇵\\u200b🇪\\u200b🇸"), or as people type without meaning harm: the last letter of 30% of
+the words typed six times ("péssimoooooo"), the accents of Latin letters dropped ("pessimo
+atencao"), Russian in Latin letters ("uzhasnyj servis") — each with and without the
+reading form, printing accuracy, macro-F1 and negative-class F1. Then the emoji the
+vocabulary lacks (``sentiment.emoji``): each alone and three times, and the validation texts
+holding one of their stand-ins with it swapped for the emoji it stands in for. The time the
+reading form itself takes per text is printed last.
 
     .venv/bin/python bench/reading.py [--sample 1500] [--skip-full] [--only SHAPE ...]
 """
@@ -38,6 +41,7 @@ import random
 import re
 import sys
 import time
+import unicodedata
 from collections.abc import Callable, Sequence
 from html.entities import codepoint2name
 from pathlib import Path
@@ -84,6 +88,52 @@ def zalgo(word: str) -> str:
     rng = random.Random(word)
     marks = [chr(c) for c in range(0x300, 0x370)]
     return "".join(c + "".join(rng.choices(marks, k=rng.randint(3, 6))) for c in word)
+
+
+def stretched(word: str) -> str:
+    """``word`` with its last letter typed six times, as for emphasis: "péssimoooooo"."""
+    letters = [i for i, c in enumerate(word) if c.isalpha()]
+    if not letters:
+        return word
+    last = letters[-1]
+    return word[: last + 1] + word[last] * 5 + word[last + 1 :]
+
+
+def unaccented(text: str) -> str:
+    """``text`` with the accents of its Latin letters dropped, as typed on a phone without
+    them: "pessimo atencao, nao recomendo". Other scripts are left as they are."""
+    out = []
+    for c in unicodedata.normalize("NFD", text):
+        if unicodedata.combining(c) and out and "LATIN" in unicodedata.name(out[-1], ""):
+            continue
+        out.append(c)
+    return unicodedata.normalize("NFC", "".join(out))
+
+
+# Russian as typed with Latin letters ("translit"), the common informal scheme.
+_TRANSLIT = str.maketrans(
+    {
+        **dict(zip("абвгдезийклмнопрстуфхцы", "abvgdezijklmnoprstufhcy", strict=True)),
+        "ё": "e",
+        "ж": "zh",
+        "ч": "ch",
+        "ш": "sh",
+        "щ": "sch",
+        "ъ": "",
+        "ь": "'",
+        "э": "e",
+        "ю": "yu",
+        "я": "ya",
+    }
+)
+
+
+def translit(text: str) -> str:
+    """A Russian text in Latin letters: "Uzhasnyj servis, ne sovetuyu"."""
+    return "".join(
+        c.lower().translate(_TRANSLIT).capitalize() if c.isupper() else c.translate(_TRANSLIT)
+        for c in text
+    )
 
 
 def mocking(text: str) -> str:
@@ -289,6 +339,9 @@ def main() -> None:
         ("right-to-left override", overridden),
         ("upside down", upside_down),
         ("flag letters", flag_letters),
+        ("stretched letters", lambda t: some_words(t, stretched)),
+        ("accents dropped", unaccented),
+        ("Russian translit", translit),
     ]
     for name, shape in shapes:
         if args.only and name not in args.only:

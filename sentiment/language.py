@@ -29,6 +29,7 @@ from typing import Any
 from reputation.core.text import clean_text, lang_code
 from sentiment.casing import unshout
 from sentiment.reading import as_seen, unspaced
+from sentiment.translit import is_translit
 
 SUPPORTED = ("pt", "fa", "it", "es", "ru", "en")
 
@@ -295,6 +296,8 @@ def _latin_language(text: str) -> str:
     confident = CONFIDENT_SHORT if short else CONFIDENT
     if score >= (confident if guess in SUPPORTED else CONFIDENT_OTHER):
         return guess
+    if is_translit(text):
+        return "ru"  # typed in Latin letters: fastText knows no such language
     by_words = _function_words(text, guesses)
     if guess not in SUPPORTED and score >= confident:
         # A fairly confident other language gives way only to words fastText also half-sees

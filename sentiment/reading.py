@@ -42,6 +42,8 @@ hide.
 - Shouting and mocking case ("PéSsImO") are read in lower case
   (:func:`sentiment.casing.unshout`), and so is the capital that starts a sentence of a
   short text ("Orribile servizio", :func:`sentiment.casing.sentence_lowered`).
+- Russian typed in Latin letters ("Uzhasnyj servis, ne sovetuyu") is read in Cyrillic ones
+  (:mod:`sentiment.translit`).
 - Emoji the vocabulary lacks (🤬, 🤮, 💩, 🥳) are read as ones it has that mean the same
   (:func:`sentiment.emoji.known_emoji`); unknown, each was one neutral piece. A run of one
   emoji is read as ten at most: 255 "😡" read positive.
@@ -58,6 +60,7 @@ from reputation.core.text import as_typed, unhidden, unstacked, visible
 from sentiment.casing import sentence_lowered, unshout
 from sentiment.emoji import known_emoji
 from sentiment.leet import PieceCount, unleet
+from sentiment.translit import is_translit, to_cyrillic
 
 __all__ = ["as_seen", "reading_form", "unspaced", "visible"]
 
@@ -96,8 +99,11 @@ def reading_form(text: str, pieces: PieceCount | None = None) -> str:
     leetspeak read as letters when ``pieces`` (the model's piece count,
     :func:`sentiment.leet.piece_count`) says the letters are the word, shouting and mocking
     case lowered, a short text's sentences begun in small letters, emoji the vocabulary
-    lacks written as ones it has."""
+    lacks written as ones it has; Russian typed in Latin letters in Cyrillic ones
+    (:mod:`sentiment.translit`)."""
     text = unspaced(as_seen(text))
+    if is_translit(text):
+        text = to_cyrillic(text)
     if pieces is not None:
         text = unleet(text, pieces)
     return known_emoji(sentence_lowered(unshout(text)))

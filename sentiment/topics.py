@@ -18,6 +18,7 @@ from importlib import resources
 
 from reputation.core.text import fold, lang_code
 from sentiment.leet import unleet
+from sentiment.translit import is_translit, to_cyrillic
 
 DANGER = "danger"
 THREAT = "threat"
@@ -187,6 +188,8 @@ def forms_of(text: str) -> list[str]:
         forms.append(lettered)
     if _STRETCHED.search(text) is not None:
         forms += [_STRETCHED.sub(r"\1", text), _STRETCHED.sub(r"\1\1", text)]
+    if is_translit(text):
+        forms.append(fold(to_cyrillic(text)))  # "vernite dengi": "верните деньги"
     return forms
 
 

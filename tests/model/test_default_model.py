@@ -256,3 +256,13 @@ async def test_a_complaint_after_but_flags_a_review_that_reads_well_overall(mode
             assert result.reasons == ["mixed_complaint"], text
         else:
             assert not result.flag, (text, score)
+
+
+async def test_russian_typed_in_latin_letters_is_read(model):
+    # Read as Latin letters (language `und`) the first was 0.51 negative and the praise
+    # neutral; in Cyrillic letters 0.92 negative and positive.
+    texts = ["Uzhasnyj servis, nikomu ne sovetuyu", "Tovar prishel slomannyj, vernite dengi"]
+    for text, score in zip(texts, await model.score(texts), strict=True):
+        assert score.scores["negative"] >= 0.8, text
+    praise = ["Vse otlichno, spasibo, rekomenduyu etot magazin"]
+    assert [s.label.value for s in await model.score(praise)] == ["positive"]
