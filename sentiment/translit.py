@@ -3,9 +3,9 @@
 Some Russian speakers write with a Latin keyboard. The model has seen almost no such text:
 on 1,500 validation texts, their Russian ones written so cut accuracy from 0.797 to 0.680
 (bench/reading.py, "Russian translit"), and language ID read them as Esperanto, Malay or
-nothing (``und``). A text is taken for translit when most of its words are Russian words
-as translit writes them (:func:`is_translit`, a word list made from the labelled Russian
-texts: ``lexicon/translit.toml``), and is then read in Cyrillic letters again
+nothing (``und``). A text is taken for translit when a fifth of its words, two at least,
+are Russian words as translit writes them (:func:`is_translit`, a word list made from the
+labelled Russian texts: ``lexicon/translit.toml``), and is then read in Cyrillic letters again
 (:func:`to_cyrillic`): by the model, by language ID (Russian) and by the topic rules.
 A listed word is written as the list says ("dengi": "деньги"); any other is spelled back
 letter by letter in the common scheme, not always rightly ("y" is "ы" or "й" by its place,
