@@ -25,6 +25,9 @@ NOT_TRANSLIT = [
     "Ужасный сервис, никому не советую",
     "Vse",  # one word is no evidence
     "Let the drug store know",
+    # English with two Russian words: fastText is sure of English, and in Cyrillic letters
+    # the English would be lost.
+    "Delivery was late, ochen plokho",
     "Top Gear",
     "",
 ]
