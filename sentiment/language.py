@@ -280,6 +280,13 @@ def _cyrillic_language(text: str) -> str:
 
 
 SHORT_WORDS = 3
+# Languages of lid.176 written in other scripts than Latin (Serbian is written in both).
+_NOT_LATIN_TEXT = (
+    "am ar arz as av azb ba be bg bh bn bo bpy bxr ce ckb cv dv dty el fa gom gu he hi hy ja "
+    "ka kk km kn ko krc kv ky lez lo lrc mai mhr mk ml mn mr mrj my myv mzn ne new or os pa "
+    "pnb ps ru sa sah sd si ta te tg th ti tt tyv ug uk ur wuu xal yi yue zh"
+)
+NOT_LATIN = frozenset(_NOT_LATIN_TEXT.split())
 CONFIDENT_SHORT = 0.8
 CONFIDENT_OTHER = 0.9
 BACKING = 0.25
@@ -291,6 +298,12 @@ def _latin_language(text: str) -> str:
     project does not read is kept only when very confident: short posts in Spanish or
     Portuguese come out as Esperanto or Catalan at 0.6–0.8."""
     guesses = _fasttext_guesses(text)
+    if all(_script(char) == "LATIN" for char in set(text) if char.isalpha()):
+        # Languages not written in Latin letters are no answer for a text with no other
+        # letters, however sure fastText is: "Tutto 0k" is Greek 0.98 to it, "Ottimo....e
+        # Amazon impeccabile" Russian 0.68 (Russian in Latin letters is found by its words,
+        # below). A Persian sentence naming three cameras keeps its Persian.
+        guesses = [g for g in guesses if g[0] not in NOT_LATIN] or [("und", 0.0)]
     guess, score = guesses[0]
     short = len(_WORD.findall(text)) < SHORT_WORDS
     confident = CONFIDENT_SHORT if short else CONFIDENT
@@ -302,7 +315,11 @@ def _latin_language(text: str) -> str:
     if guess not in SUPPORTED and score >= confident:
         # A fairly confident other language gives way only to words fastText also half-sees
         # ("La pulsera es preciosa": eo 0.69, es 0.24), not to one shared word (Dutch "was").
-        backed = dict(guesses).get(by_words, 0.0) >= score * BACKING
+        # Two distinct words of one language back it too ("Tutto ok. Grazie": Polish 0.76).
+        backed = (
+            dict(guesses).get(by_words, 0.0) >= score * BACKING
+            or _word_hits(text, by_words) >= BACKING_WORDS
+        )
         return by_words if by_words != "und" and backed else guess
     if by_words != "und" or short:
         return by_words
@@ -328,6 +345,16 @@ def _known_form(word: str) -> str:
         if single in _ANY_LIST:
             return single
     return word
+
+
+BACKING_WORDS = 2
+
+
+def _word_hits(text: str, lang: str) -> int:
+    """How many distinct words of ``text`` are in ``lang``'s word lists (Dutch "was … was"
+    is one English word)."""
+    vocab = _FUNCTION_WORDS.get(lang, frozenset())
+    return len({w for w in map(_known_form, _WORD.findall(text.lower())) if w in vocab})
 
 
 def _function_words(text: str, guesses: list[tuple[str, float]]) -> str:

@@ -348,3 +348,31 @@ def test_a_text_asked_about_again_is_not_read_again(monkeypatch):
     assert len(reads) == 1
     assert language._detected.cache_info().maxsize == language.REMEMBERED
     language.forget_languages()
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        # fastText: Greek 0.98 and Russian 0.68 for texts with no letter but Latin ones.
+        ("Tutto 0k", "it"),
+        ("Ottimo....e Amazon impeccabile", "und"),
+        # Latin letters in the majority, but Persian or Russian letters too: fastText's
+        # answer stands.
+        ("از رقبای اصلی این دوربین می‌توان به Canon Ixus 125 HS، Fujifilm Finepix Z900 EXR", "fa"),
+    ],
+)
+def test_a_latin_script_text_is_no_language_written_in_other_letters(text, lang):
+    assert detect_language(text) == lang
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("Tutto ok. Grazie", "it"),  # fastText: Polish 0.76
+        ("kolan raazi budam ham az ghaza ham az keyfiat, gheymat vali jaa dare", "fa"),
+        ("O Vitor B vai sair hj, certeza #MasterChefBR", "pt"),  # Vietnamese 0.6+
+        ("La pulsera es preciosa", "es"),  # Esperanto 0.69, Spanish 0.24: backed as before
+    ],
+)
+def test_two_words_of_one_language_outweigh_a_fairly_sure_other_guess(text, lang):
+    assert detect_language(text) == lang
