@@ -74,6 +74,15 @@ OPEN_PROBLEMS = [
     "Mi pedido nunca llegó",
     "Заказ так и не пришёл",
     "It never arrived",
+    # Waiting for the money after a return or a cancellation.
+    "Devolvi o produto e até hoje não recebi o estorno",
+    "Cancelei a compra e não devolveram meu dinheiro",
+    "Estou aguardando o estorno no cartão",
+    "Cancelé el pedido y no me han devuelto el dinero",
+    "Ho restituito il prodotto e sono ancora in attesa del rimborso",
+    "Товар вернул, а деньги не вернули",
+    "قرار بود یک ساعت بعد بیاد، هنوز نیومده",
+    "Returned it two weeks ago, still no refund",
 ]
 
 
