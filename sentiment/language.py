@@ -113,11 +113,14 @@ _FUNCTION_TEXT = {
 _REVIEW_TEXT = {
     "pt": "atendimento péssimo péssima horrível horrivel lixo demorou recomendo defeito veio "
     "comprei loja dinheiro decepção vergonha quebrado quebrada ótima otimo otima recebi amei "
+    "parabéns parabens "
     "adorei gostei nenhum nenhuma errado errada atraso atrasou devolução troca",
     "es": "pésima malísimo malisimo estafa atención recomiendo dinero roto servicio decepción "
+    "felicidades felicitaciones "
     "tardó basura compré tienda pesimo pesima tampoco recibí devolución atendieron mala sirve "
     "nadie",
     "it": "orribile truffa schifo schifezza delusione consiglio consigliato soldi rotto rotta "
+    "complimenti "
     "servizio ordine negozio acquisto funziona vergogna rimborso spedizione nessuno "
     "bruttissimo",
     "en": "awful scam worst rude refund broken money waste",

@@ -369,6 +369,7 @@ def test_a_latin_script_text_is_no_language_written_in_other_letters(text, lang)
     ("text", "lang"),
     [
         ("Tutto ok. Grazie", "it"),  # fastText: Polish 0.76
+        ("Tá de parabéns", "pt"),  # Irish 0.77
         ("kolan raazi budam ham az ghaza ham az keyfiat, gheymat vali jaa dare", "fa"),
         ("O Vitor B vai sair hj, certeza #MasterChefBR", "pt"),  # Vietnamese 0.6+
         ("La pulsera es preciosa", "es"),  # Esperanto 0.69, Spanish 0.24: backed as before
