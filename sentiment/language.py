@@ -311,6 +311,20 @@ def _latin_language(text: str) -> str:
     short = len(_WORD.findall(text)) < SHORT_WORDS
     confident = CONFIDENT_SHORT if short else CONFIDENT
     if score >= (confident if guess in SUPPORTED else CONFIDENT_OTHER):
+        if guess in SUPPORTED and score < CONFIDENT_SHORT:
+            # Portuguese, Spanish and Italian read alike to fastText ("A película é fraca,
+            # meu aparelho caiu…": Spanish), and it knows no Persian in Latin letters. Two
+            # distinct words of one of them, and none of the language fastText names, decide.
+            # Not for English: a tweet quoting an English title ("How I Met Your Mother") is
+            # in its own language.
+            by_words = _function_words(text, guesses)
+            if (
+                by_words in READ_BY_WORDS
+                and by_words != guess
+                and _word_hits(text, guess) == 0
+                and _word_hits(text, by_words) >= BACKING_WORDS
+            ):
+                return by_words
         return guess
     if is_translit(text):
         return "ru"  # typed in Latin letters: fastText knows no such language
@@ -351,6 +365,8 @@ def _known_form(word: str) -> str:
 
 
 BACKING_WORDS = 2
+# Languages fastText confuses with each other, or knows not at all (Persian in Latin letters).
+READ_BY_WORDS = frozenset({"pt", "es", "it", "fa"})
 
 
 def _word_hits(text: str, lang: str) -> int:

@@ -377,3 +377,20 @@ def test_a_latin_script_text_is_no_language_written_in_other_letters(text, lang)
 )
 def test_two_words_of_one_language_outweigh_a_fairly_sure_other_guess(text, lang):
     assert detect_language(text) == lang
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        # fastText Spanish 0.77 and 0.72, English 0.69: none of their words, two of these.
+        ("a película chegou toda amassada, paguei o frete mais caro que a película", "pt"),
+        ("excelente,entrega super rápida americanas esta de parabéns", "pt"),
+        ("Vaghan mesle hamishe ali", "fa"),
+        # An English title in an Italian tweet leaves it Italian.
+        ("Mi sto commuovendo a guardare How I Met Your Mother", "it"),
+    ],
+)
+def test_two_words_of_portuguese_spanish_italian_or_finglish_outweigh_an_unsure_neighbour(
+    text, lang
+):
+    assert detect_language(text) == lang
