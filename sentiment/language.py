@@ -15,7 +15,11 @@
    confident for a language the project does not read; otherwise the function words that
    tell the Latin-script languages apart, which short reviews almost always contain, and
    the words of a short complaint each language has of its own ("atendimento", "malísimo",
-   "truffa"); a tie goes to the tied language fastText ranks higher.
+   "truffa"); a tie goes to the tied language fastText ranks higher. Languages written in
+   other letters are no answer for a text with none of their letters ("Tutto 0k" is not
+   Greek). Two distinct words of Portuguese, Spanish, Italian or Finglish, and none of the
+   language fastText names, outweigh a guess it is not very sure of; Russian typed in Latin
+   letters is found by its words (:mod:`sentiment.translit`).
 """
 
 from __future__ import annotations
