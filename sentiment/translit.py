@@ -86,11 +86,22 @@ def to_cyrillic(text: str) -> str:
     """``text`` with its Latin words spelled in Cyrillic letters (capitals kept): a word of
     the list as the list writes it ("dengi": "деньги", with the soft sign translit drops),
     any other letter by letter."""
-    return re.sub(r"[A-Za-z']+", _word, text)
+    return _TRANSLIT_WORD.sub(_word, text)
+
+
+# A word, an apostrophe inside it or at its end being a soft sign ("tol'ko", "den'"); an
+# apostrophe before a word is a quotation mark.
+_TRANSLIT_WORD = re.compile(r"[A-Za-z]+(?:'[A-Za-z]+)*'?")
 
 
 def _word(match: re.Match[str]) -> str:
     written = match.group()
+    if written.endswith("'") and written[-2].lower() in _VOWELS | {"j"}:
+        return _word_form(written[:-1]) + "'"  # "'horoshij'": a closing quotation mark
+    return _word_form(written)
+
+
+def _word_form(written: str) -> str:
     low = written.lower()
     cyrillic = words().get(low) or _spelled(low)
     if written.isupper() and len(written) > 1:

@@ -56,6 +56,7 @@ def test_other_latin_text_and_cyrillic_text_are_not_translit(text):
         ("moy novyj zakaz", "мой новый заказ"),  # "y" after a vowel: "й"
         ("Eto KUR'ER", "Это КУРЬЕР"),  # capitals kept; the apostrophe is the soft sign
         ("zhdu yeshchyo", "жду ещё"),
+        ("Eto 'luchshij' magazin, den' i tol'ko", "Это 'лучший' магазин, день и только"),
     ],
 )
 def test_translit_is_spelled_back_in_cyrillic(latin, cyrillic):
