@@ -373,18 +373,24 @@ BACKING_WORDS = 2
 READ_BY_WORDS = frozenset({"pt", "es", "it", "fa"})
 
 
+def _listed_forms(text: str) -> list[str]:
+    """``text``'s words in small letters, each in the form a word list may hold it
+    (:func:`_known_form`)."""
+    return [_known_form(w.lower()) for w in _WORD.findall(text)]
+
+
 def _word_hits(text: str, lang: str) -> int:
     """How many distinct words of ``text`` are in ``lang``'s word lists (Dutch "was … was"
     is one English word)."""
     vocab = _FUNCTION_WORDS.get(lang, frozenset())
-    return len({w for w in map(_known_form, _WORD.findall(text.lower())) if w in vocab})
+    return len({w for w in _listed_forms(text) if w in vocab})
 
 
 def _function_words(text: str, guesses: list[tuple[str, float]]) -> str:
     """The language whose function words the text holds most of. Where languages tie
     ("Pessimo atendimento nao recomendo": Italian "pessimo", Portuguese "nao"), fastText's
     ranking among the tied ones decides; ``und`` if it ranks none of them."""
-    words = [_known_form(w.lower()) for w in _WORD.findall(text)]
+    words = _listed_forms(text)
     hits = {lang: sum(w in vocab for w in words) for lang, vocab in _FUNCTION_WORDS.items()}
     top = max(hits.values())
     if top == 0:

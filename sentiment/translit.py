@@ -26,6 +26,9 @@ MIN_LETTERS = 3  # shorter words ("ne", "v", "na", "ya") are in no list
 _WORD = re.compile(r"[^\W\d_]+")
 _LATIN_WORD = re.compile(r"[a-z]+(?:'[a-z]+)*")
 _LATIN = re.compile(r"[A-Za-z]")
+# A word, an apostrophe inside it or at its end being a soft sign ("tol'ko", "den'"); an
+# apostrophe before a word is a quotation mark.
+_TRANSLIT_WORD = re.compile(r"[A-Za-z]+(?:'[A-Za-z]+)*'?")
 
 # Longest first: "shch" before "sch" before "sh" and "ch".
 _GROUPS = {
@@ -87,11 +90,6 @@ def to_cyrillic(text: str) -> str:
     the list as the list writes it ("dengi": "деньги", with the soft sign translit drops),
     any other letter by letter."""
     return _TRANSLIT_WORD.sub(_word, text)
-
-
-# A word, an apostrophe inside it or at its end being a soft sign ("tol'ko", "den'"); an
-# apostrophe before a word is a quotation mark.
-_TRANSLIT_WORD = re.compile(r"[A-Za-z]+(?:'[A-Za-z]+)*'?")
 
 
 def _word(match: re.Match[str]) -> str:
