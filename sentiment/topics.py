@@ -24,8 +24,9 @@ DANGER = "danger"
 THREAT = "threat"
 UNRESOLVED = "unresolved"
 ACCUSATION = "accusation"
+NO_COMPLAINT = "no_complaint"
 # Sections that are no complaint topic.
-NOT_TOPICS = frozenset({DANGER, THREAT, UNRESOLVED, ACCUSATION})
+NOT_TOPICS = frozenset({DANGER, THREAT, UNRESOLVED, ACCUSATION, NO_COMPLAINT})
 
 
 @cache
@@ -225,6 +226,24 @@ def accusation_in(forms: list[str], lang: str | None = None) -> bool:
     """True when a text's :func:`forms_of` call someone thieves, swindlers or liars
     ("ladri", "жулики", "truffa", "liars") and do not deny it ("não são ladrões")."""
     return _said(ACCUSATION, forms, lang)
+
+
+def no_complaint_alone(forms: list[str], lang: str | None = None) -> bool:
+    """True when a text's :func:`forms_of` are nothing but "nothing to complain about" or "not
+    bad" ("Nada a reclamar!", "Non male", "Претензий нет"), give or take spaces and ``.,;:!…``."""
+    pattern = _alone(_scope(lang))
+    return any(pattern.fullmatch(form) for form in forms)
+
+
+# What may stand around such a phrase: spaces and sentence punctuation, not a question mark
+# ("Sem problemas?") or an emoji ("Nada a reclamar 🙄"), which can turn its meaning.
+_AROUND = r"[\s.,;:!…]*"
+
+
+@cache
+def _alone(scope: str | None) -> re.Pattern[str]:
+    stems, _ = _stems(sections()[NO_COMPLAINT], scope)
+    return re.compile(_AROUND + "(?:" + "|".join(map(_word_pattern, stems)) + ")" + _AROUND)
 
 
 def _said(section: str, forms: list[str], lang: str | None = None) -> bool:

@@ -469,3 +469,58 @@ def test_a_short_accusation_is_flagged_and_at_least_high(text):
 )
 def test_a_denied_or_told_accusation_is_no_accusation(text):
     assert "accusation" not in judge(text, None, POS).reasons
+
+
+# The shipped model read "Nada a reclamar" 0.43 negative (labelled negative), "Non male" 0.66
+# and "nulla da ridire" (Amazon.it, labelled positive) 0.45: the complaint word, not its denial.
+NO_COMPLAINTS = [
+    "Nada a reclamar",
+    "Nada a reclamar!!",
+    "Sem reclamações.",
+    "nao e ruim",
+    "Sin quejas",
+    "No está mal",
+    "Non male",
+    "nulla da ridire",
+    "Nessun difetto",
+    "Претензий нет!",
+    "Неплохо",
+    "بد نبود",
+    "مشکلی نبود",
+    "No complaints",
+    "Not bad at all!",
+]
+
+
+@pytest.mark.parametrize("text", NO_COMPLAINTS)
+def test_nothing_but_no_complaints_is_a_satisfied_customer(text):
+    result = judge(text, None, NEG)
+    assert result.label is Label.POSITIVE
+    assert not result.flag
+    assert result.topics == []  # "Nessun difetto" names no quality problem
+    assert result.scores == NEG.scores  # the model's reading is still shown as it was
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Nada a reclamar?",  # a question
+        "Nada a reclamar 🙄",  # an emoji can turn it
+        "Non male, ma è arrivato rotto",  # more than the phrase: the model's to read
+        "Нет претензий к курьеру, но товар сломан",
+        "Not bad, but the refund never came",
+    ],
+)
+def test_more_than_no_complaints_is_the_model_s_to_read(text):
+    result = judge(text, None, NEG)
+    assert result.label is Label.NEGATIVE
+    assert "negative_text" in result.reasons
+
+
+def test_no_complaints_with_one_star_is_still_flagged_and_a_person_s_label_wins():
+    assert judge("Sem problemas", 1, NEG).reasons == ["low_rating"]
+    said = assess(
+        text="Non male", rating=None, lang=None, score=NEG, model="t", override=Label.NEGATIVE
+    )
+    assert said.label is Label.NEGATIVE
+    assert said.flag
