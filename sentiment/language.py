@@ -247,6 +247,7 @@ def _detected(text: str) -> str:
 
 CONFIDENT = 0.6
 PLAUSIBLE = 0.3
+HALF_SEEN = 0.1
 
 
 @cache
@@ -346,6 +347,13 @@ def _latin_language(text: str) -> str:
         return by_words
     supported = [(lang, p) for lang, p in guesses if lang in SUPPORTED]
     if supported and supported[0][1] >= PLAUSIBLE:
+        if supported[0][0] == "en" and _word_hits(text, "en") == 0:
+            # fastText's unsure English for a text with no English word is often its guess for
+            # names, hashtags and numbers ("Sexta (12), as séries e Talk Show da GLOBO
+            # marcaram…": en 0.40, pt 0.26): the next of the project's languages it half-sees.
+            others = [lang for lang, p in supported[1:] if p >= HALF_SEEN]
+            if others:
+                return others[0]
         return supported[0][0]
     return guess if score >= CONFIDENT else "und"
 

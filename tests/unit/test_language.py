@@ -394,3 +394,19 @@ def test_two_words_of_portuguese_spanish_italian_or_finglish_outweigh_an_unsure_
     text, lang
 ):
     assert detect_language(text) == lang
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        # fastText: English 0.40 (pt 0.26), 0.37 (es 0.34), 0.47 (it 0.23); no English word.
+        ("Sexta (12), as séries e Talk Show da GLOBO marcaram: #OsDiasEramAssim 16.4", "pt"),
+        ("Una experiencia culinaria inolvidable.", "es"),
+        ("Gradevole, robusta, efficace.", "it"),
+        # English unsure but with English words, or with no other language half-seen, stays.
+        ("Excellent value for money", "en"),
+        ("Never again, horrible", "en"),
+    ],
+)
+def test_unsure_english_with_no_english_word_gives_way_to_a_language_half_seen(text, lang):
+    assert detect_language(text) == lang
