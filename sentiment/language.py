@@ -32,6 +32,7 @@ from typing import Any
 
 from reputation.core.text import clean_text, lang_code
 from sentiment.casing import unshout
+from sentiment.leet import unleet
 from sentiment.reading import as_seen, unspaced
 from sentiment.translit import is_translit
 
@@ -163,9 +164,10 @@ def plain(text: str) -> str:
     (:func:`sentiment.reading.as_seen`: escaping, mojibake, styled letters, invisible
     characters, tatweel and stacks of combining marks undone, one script per word; then
     words spelled out letter by letter joined and shouting lower-cased), in NFKC form
-    (Arabic presentation forms are letters). A post that is nothing but hashtags keeps
-    their words."""
-    text = unspaced(unicodedata.normalize("NFKC", as_seen(text)))
+    (Arabic presentation forms are letters), with leetspeak in letters ("p3ss1m0"; a product
+    code so read, "HXioov", is no word of any language either). A post that is nothing but
+    hashtags keeps their words."""
+    text = unleet(unspaced(unicodedata.normalize("NFKC", as_seen(text))))
     text = _HANDLE.sub(" ", _URL.sub(" ", text))
     words = _HASHTAG.sub(" ", text)
     if not _has_letters(words, 2):

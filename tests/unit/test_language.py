@@ -410,3 +410,17 @@ def test_two_words_of_portuguese_spanish_italian_or_finglish_outweigh_an_unsure_
 )
 def test_unsure_english_with_no_english_word_gives_way_to_a_language_half_seen(text, lang):
     assert detect_language(text) == lang
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("Pé551m0 4t3nd1m3nt0", "pt"),
+        ("P3s1m0 s3rv1c10, n4d13 r3sp0nd3", "es"),
+        ("0tt1m0 pr0d0tt0", "it"),
+        # A product code read as letters is no word: the rest decides.
+        ("Le cuffie wh1000xm3 sono ottime", "it"),
+    ],
+)
+def test_leetspeak_is_read_as_letters(text, lang):
+    assert detect_language(text) == lang
