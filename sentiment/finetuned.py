@@ -257,7 +257,7 @@ def int8_mapping() -> dict[Any, Any]:
     torch quantizes activations to 7 bits (``reduce_range``) because the AVX2 int8 product
     adds pairs of u8 × s8 products in 16 bits, which 8-bit activations can overflow. VNNI
     sums them in 32 bits, so the eighth bit is free there, and it halves each activation's
-    rounding step: on the bench's 2,000 reviews 96.4% of fp32's labels kept instead of
+    rounding step: on the bench's 2,000 reviews 96.3% of fp32's labels kept instead of
     92.8%, and no slower (BENCHMARKS.md, 2026-12-07)."""
     import torch
 
