@@ -63,6 +63,7 @@ OPEN_PROBLEMS = [
     "Жду заказ уже месяц",
     "Comprei dia 10 e ainda nao recebi",  # typed without accents
     "Cadê meu pedido???",  # a question is still a complaint
+    "Ótimo, mais um pedido que não chegou",  # sarcasm: read positive (0.05 negative)
     "Where’s my order?",  # a typographic apostrophe
     "wheres my refund",
     "Dov’è il mio ordine?",
