@@ -45,4 +45,6 @@ def test_8_bit_activations_halve_the_error_and_do_not_overflow(monkeypatch):
     full_error, seven_error = _error(full, reference, x), _error(seven, reference, x)
     # An overflowing 16-bit sum would make the 8-bit error far larger, not smaller.
     assert full_error < 0.6 * seven_error
-    assert full_error < 0.1 * float(reference(x).abs().mean())
+    with torch.inference_mode():
+        typical = float(reference(x).abs().mean())
+    assert full_error < 0.1 * typical
