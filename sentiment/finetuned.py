@@ -270,18 +270,16 @@ def int8_mapping() -> dict[Any, Any]:
 def _full_range_linear() -> type:
     import torch
 
-    class _FullRange(torch.ao.nn.quantized.dynamic.Linear):
-        """torch's dynamic int8 Linear with 8-bit activations (see :func:`int8_mapping`)."""
+    class FullRangeLinear(torch.ao.nn.quantized.dynamic.Linear):
+        """torch's dynamic int8 Linear with 8-bit activations (see :func:`int8_mapping`);
+        only ever built with ``torch.qint8`` weights (:func:`_int8`)."""
 
         def forward(self, x: Any) -> Any:
-            if self._packed_params.dtype != torch.qint8:
-                return super().forward(x)  # type: ignore[no-untyped-call]
             packed = self._packed_params._packed_params
             y = torch.ops.quantized.linear_dynamic(x, packed, reduce_range=False)
             return y.to(x.dtype)
 
-    _FullRange.__name__ = _FullRange.__qualname__ = "FullRangeLinear"
-    return _FullRange
+    return FullRangeLinear
 
 
 def vnni() -> bool:
