@@ -8,7 +8,9 @@ shape, or loading fails loudly. Where the CPU computes bf16, the base loads from
 bf16 copy (``model.bf16.safetensors``) when it has one.
 
 Inference is batched by token count under ``torch.inference_mode()`` and spread over one
-single-threaded worker per core (:mod:`sentiment.workers`), all off the event loop.
+single-threaded worker per core (:mod:`sentiment.workers`), all off the event loop. A BERT
+encoder (the default) runs with the padding left out of its matrix products
+(:mod:`sentiment.packed`); any other runs transformers' own forward.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from sentiment.delta import expand, head_of, read_delta
 from sentiment.hf import LABELS, ThreadedModel, check_location, quiet_transformers, text_scores
 from sentiment.kind_probe import load_probe, resolve_kinds
 from sentiment.language import language_of
+from sentiment.packed import mean_pooled, packable
 from sentiment.pieces import load_tokenizer
 from sentiment.truncation import token_rows
 from sentiment.workers import Workers, length_batches, pad
@@ -96,6 +99,7 @@ class FineTunedSentimentModel(ThreadedModel):
         self._workers = Workers(threads)
         if self.precision == "int8":
             self.encoder = _int8(self.encoder)
+        self._packed = packable(self.encoder)  # padding left out of the matrix products
         self.name = f"finetuned:{Path(base).name}+{delta.stem}@{self.precision}"
         self.version = metadata.get("version", delta.stem)
         self.metadata = metadata
@@ -144,6 +148,8 @@ class FineTunedSentimentModel(ThreadedModel):
 
         input_ids, attention_mask = pad(rows, self._pad_id)
         with torch.inference_mode():
+            if self._packed:
+                return mean_pooled(self.encoder, input_ids, attention_mask)
             hidden = self.encoder(input_ids=input_ids, attention_mask=attention_mask)
             hidden = hidden.last_hidden_state.float()
             mask = attention_mask.unsqueeze(-1).float()

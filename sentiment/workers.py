@@ -1,7 +1,8 @@
 """Batched encoder inference spread over the CPU cores.
 
 Texts are tokenized once, sorted by token count and cut into batches, so a batch pads to
-its own longest text and little compute goes to padding. The batches then run on one worker
+its own longest text and little compute goes to padding (and the default encoder's matrix
+products skip even that: :mod:`sentiment.packed`). The batches then run on one worker
 thread per core, each with a single torch thread: on 2 cores two workers scored 1.7× one
 worker, and 116.7 reviews/s against 85-97 for one forward pass on both cores (BENCHMARKS.md),
 because the small matrices of a review-sized batch split poorly across cores while two

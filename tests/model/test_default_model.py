@@ -101,6 +101,25 @@ async def test_demo_command_with_slack_twice(tmp_path):
         assert "xoxb-test-secret-123" not in text
 
 
+def test_the_default_encoder_reads_without_padding_as_transformers_does(model):
+    import torch
+
+    from sentiment.truncation import token_rows
+    from sentiment.workers import pad
+
+    assert model._packed
+    texts = [t for pair in PAIRS.values() for t in pair]
+    ids, mask = pad(token_rows(model.tokenizer, texts, 256, model._prefix), model._pad_id)
+    assert int((mask == 0).sum()) > 0
+    with torch.inference_mode():
+        hidden = model.encoder(input_ids=ids, attention_mask=mask).last_hidden_state.float()
+        weights = mask.unsqueeze(-1).float()
+        reference = (hidden * weights).sum(1) / weights.sum(1)
+        packed = model._pooled(token_rows(model.tokenizer, texts, 256, model._prefix))
+        assert torch.equal(model.head(packed).argmax(1), model.head(reference).argmax(1))
+    assert float((packed - reference).abs().max()) < 0.05 * float(reference.abs().max())
+
+
 async def test_the_end_of_a_long_review_is_read(model):
     # 400+ tokens of the same story, then a verdict: only a model that reads the end of a
     # long text can tell the two apart (cutting to the first 256 tokens made them equal).
