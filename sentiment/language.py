@@ -321,7 +321,9 @@ def _latin_language(text: str) -> str:
         if guess in SUPPORTED and score < CONFIDENT_SHORT:
             # Portuguese, Spanish and Italian read alike to fastText ("A película é fraca,
             # meu aparelho caiu…": Spanish), and it knows no Persian in Latin letters. Two
-            # distinct words of one of them, and none of the language fastText names, decide.
+            # distinct words of one of them, and none of the language fastText names, decide;
+            # or one, when fastText half-sees that language too ("Obrigado por nada": Spanish
+            # 0.67, Portuguese 0.32).
             # Not for English: a tweet quoting an English title ("How I Met Your Mother") is
             # in its own language.
             by_words = _function_words(text, guesses)
@@ -329,7 +331,10 @@ def _latin_language(text: str) -> str:
                 by_words in READ_BY_WORDS
                 and by_words != guess
                 and _word_hits(text, guess) == 0
-                and _word_hits(text, by_words) >= BACKING_WORDS
+                and (
+                    _word_hits(text, by_words) >= BACKING_WORDS
+                    or dict(guesses).get(by_words, 0.0) >= score * BACKING
+                )
             ):
                 return by_words
         return guess

@@ -399,6 +399,23 @@ def test_two_words_of_portuguese_spanish_italian_or_finglish_outweigh_an_unsure_
 @pytest.mark.parametrize(
     ("text", "lang"),
     [
+        # fastText Spanish 0.67 (pt 0.32), English 0.65 (it 0.18): one word of the language it
+        # also half-sees, none of its first guess.
+        ("Obrigado por nada", "pt"),
+        ("Molto valide, consigliate!", "it"),
+        # One word of a language fastText barely sees (Spanish "le": 0.0 and 0.11 against
+        # Italian 0.77 and 0.60) does not outweigh it.
+        ("Soddisfa le aspettative", "it"),
+        ("Felpa calda e le misure corrispondono", "it"),
+    ],
+)
+def test_one_word_of_a_language_fasttext_half_sees_outweighs_an_unsure_neighbour(text, lang):
+    assert detect_language(text) == lang
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
         # fastText: English 0.40 (pt 0.26), 0.37 (es 0.34), 0.47 (it 0.23); no English word.
         ("Sexta (12), as séries e Talk Show da GLOBO marcaram: #OsDiasEramAssim 16.4", "pt"),
         ("Una experiencia culinaria inolvidable.", "es"),
