@@ -84,6 +84,13 @@ OPEN_PROBLEMS = [
     "Товар вернул, а деньги не вернули",
     "قرار بود یک ساعت بعد بیاد، هنوز نیومده",
     "Returned it two weeks ago, still no refund",
+    # A package lost on the way, also in the words of praise (read positive by the model).
+    "Great job losing my package again",
+    "Vocês extraviaram meu pedido",
+    "Perdieron mi paquete y nadie responde",
+    "Complimenti, avete perso il mio pacco",
+    "Потеряли мою посылку",
+    "سفارشم گم شد",
 ]
 
 
