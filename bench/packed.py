@@ -1,13 +1,15 @@
 """The encoder with padding left out of its matrix products (``sentiment/packed.py``)
 against transformers' own forward on padded batches, in the same process.
 
-The same 2,000 reviews as ``bench/sentiment.py``, the shipped precision and worker pool.
+The same 2,000 reviews as ``bench/sentiment.py``, the shipped worker pool and the precision
+``auto`` picks (or ``--precision``).
 The two forwards alternate for ``--rounds`` rounds, so a change in the host's load falls on
 both; each round prints both rates, and the end prints the medians, their ratio, the share
 of the padded forward's labels the packed one keeps, and how many of the tokens the encoder
 reads are padding.
 
     .venv/bin/python bench/packed.py [--datasets ../shared/datasets] [--n 2000] [--rounds 6]
+        [--precision auto|bf16|fp32|int8]
 """
 
 from __future__ import annotations
@@ -55,10 +57,11 @@ def main() -> None:
     parser.add_argument("--datasets", default=str(ROOT.parent / "shared" / "datasets"))
     parser.add_argument("--n", type=int, default=2000)
     parser.add_argument("--rounds", type=int, default=6)
+    parser.add_argument("--precision", default="auto", choices=["auto", "bf16", "fp32", "int8"])
     args = parser.parse_args()
 
     base = default_encoder(load_settings(data_dir=ROOT / "var"), print)
-    model = FineTunedSentimentModel(base, default_weights())
+    model = FineTunedSentimentModel(base, default_weights(), precision=args.precision)
     texts = sample(Path(args.datasets), model.tokenizer, args.n)
     print(
         f"{len(texts)} reviews, {model.precision}, {model._workers.count} workers; "
