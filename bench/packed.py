@@ -30,17 +30,15 @@ from config.settings import load_settings  # noqa: E402
 from sentiment import default_encoder, default_weights  # noqa: E402
 from sentiment.finetuned import FineTunedSentimentModel  # noqa: E402
 from sentiment.truncation import token_rows  # noqa: E402
-from sentiment.workers import PAD_TO, length_batches  # noqa: E402
+from sentiment.workers import length_batches, pad  # noqa: E402
 
 
 def padding_share(model: FineTunedSentimentModel, texts: list[str]) -> float:
     """The share of padding among the tokens of the padded batches the model would run."""
-    lengths = [
-        len(row) for row in token_rows(model.tokenizer, texts, model._max_length, model._prefix)
-    ]
-    batches = length_batches(lengths, model._batch_size, model._workers.count)
-    read = sum(len(b) * -(-max(lengths[i] for i in b) // PAD_TO) * PAD_TO for b in batches)
-    return 1 - sum(lengths) / read
+    rows = token_rows(model.tokenizer, texts, model._max_length, model._prefix)
+    batches = length_batches([len(row) for row in rows], model._batch_size, model._workers.count)
+    masks = [pad([rows[i] for i in batch], model._pad_id)[1] for batch in batches]
+    return 1 - sum(int(mask.sum()) for mask in masks) / sum(mask.numel() for mask in masks)
 
 
 def rate(

@@ -331,10 +331,7 @@ def _latin_language(text: str) -> str:
                 by_words in READ_BY_WORDS
                 and by_words != guess
                 and _word_hits(text, guess) == 0
-                and (
-                    _word_hits(text, by_words) >= BACKING_WORDS
-                    or dict(guesses).get(by_words, 0.0) >= score * BACKING
-                )
+                and _backed(text, guesses, by_words)
             ):
                 return by_words
         return guess
@@ -345,11 +342,7 @@ def _latin_language(text: str) -> str:
         # A fairly confident other language gives way only to words fastText also half-sees
         # ("La pulsera es preciosa": eo 0.69, es 0.24), not to one shared word (Dutch "was").
         # Two distinct words of one language back it too ("Tutto ok. Grazie": Polish 0.76).
-        backed = (
-            dict(guesses).get(by_words, 0.0) >= score * BACKING
-            or _word_hits(text, by_words) >= BACKING_WORDS
-        )
-        return by_words if by_words != "und" and backed else guess
+        return by_words if by_words != "und" and _backed(text, guesses, by_words) else guess
     if by_words != "und" or short:
         return by_words
     supported = [(lang, p) for lang, p in guesses if lang in SUPPORTED]
@@ -399,6 +392,16 @@ def _word_hits(text: str, lang: str) -> int:
     is one English word)."""
     vocab = _FUNCTION_WORDS.get(lang, frozenset())
     return len({w for w in _listed_forms(text) if w in vocab})
+
+
+def _backed(text: str, guesses: list[tuple[str, float]], lang: str) -> bool:
+    """Whether ``lang``, named by the text's listed words, has backing enough to outweigh
+    fastText's first guess: fastText half-sees it too (at least :data:`BACKING` of the first
+    guess's score), or the text holds :data:`BACKING_WORDS` distinct words of it."""
+    return (
+        dict(guesses).get(lang, 0.0) >= guesses[0][1] * BACKING
+        or _word_hits(text, lang) >= BACKING_WORDS
+    )
 
 
 def _function_words(text: str, guesses: list[tuple[str, float]]) -> str:
