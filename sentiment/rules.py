@@ -10,10 +10,14 @@ Flag reasons:
 - ``unresolved``: the customer says the problem is still open — they want their money back,
   never got the order, or are still waiting for it or the refund ("Quero o meu dinheiro de
   volta" reads neutral, "Rivoglio i miei soldi" positive). Such an item is at least medium.
+- ``faulty_item``: the customer says what they received is faulty — it arrived broken,
+  damaged, defective, used, expired or incomplete, or is not what they ordered ("Producto
+  llegó roto, pero el vendedor fue amable" reads neutral, "Il prodotto è arrivato rotto ma il
+  venditore è stato gentile" positive). Such an item is at least medium.
 - ``mixed_complaint``: the text as a whole does not read negative, but its closing "but ..."
-  clause does ("O produto é bom, porém veio com defeito": :mod:`sentiment.mixed`). Its
-  topics are that clause's, so the praise before "but" neither routes the alert nor shapes
-  the reply. The label stays the text's.
+  clause does ("O produto é bom, porém a entrega atrasou duas semanas":
+  :mod:`sentiment.mixed`). Its topics are that clause's, so the praise before "but" neither
+  routes the alert nor shapes the reply. The label stays the text's.
 - ``accusation``: a text of at most three words calls the business thieves, swindlers or
   liars ("Ladri", "Жулики", "Truffa!", "Liars"); the model reads several of these neutral.
   Such an item is at least high.
@@ -34,6 +38,7 @@ from sentiment.stars import no_stars_said, rating_alone, stars_in
 from sentiment.topics import (
     accusation_in,
     danger_in,
+    fault_in,
     forms_of,
     no_complaint_alone,
     threat_in,
@@ -128,6 +133,9 @@ def assess(
     open_problem = unresolved_in(forms, detected)
     if open_problem:
         reasons.append("unresolved")
+    faulty = fault_in(forms, detected)
+    if faulty:
+        reasons.append("faulty_item")
     short = len(text.split(maxsplit=ACCUSATION_WORDS)) <= ACCUSATION_WORDS  # no 1 MB split
     accused = short and accusation_in(forms, detected)
     if accused:
@@ -139,7 +147,7 @@ def assess(
         negativity=negativity if has_text else 0.0,
         topics=topics,
         danger=threat or (flag and danger_in(forms, detected)),
-        unresolved=open_problem,
+        problem=open_problem or faulty,
         accused=accused,
     )
     return Sentiment(
@@ -162,19 +170,20 @@ def severity_of(
     negativity: float,
     topics: list[str],
     danger: bool,
-    unresolved: bool = False,
+    problem: bool = False,
     accused: bool = False,
 ) -> Severity:
     """Critical: danger words (injury, fraud, lawyers...). High: one star or very negative
     text, a serious topic, or a short accusation ("Ladri"). Medium: any other flagged item
-    with a complaint, or whose problem is still open. Low: the rest."""
+    with a complaint, or with a ``problem`` the customer still has (one still open, or a faulty
+    item). Low: the rest."""
     if not flag:
         return Severity.LOW
     if danger:
         return Severity.CRITICAL
     if rating == 1 or negativity >= 0.9 or SERIOUS_TOPICS.intersection(topics) or accused:
         return Severity.HIGH
-    if negativity >= 0.5 or rating == 2 or topics or unresolved:
+    if negativity >= 0.5 or rating == 2 or topics or problem:
         return Severity.MEDIUM
     return Severity.LOW
 

@@ -1,5 +1,5 @@
-"""Complaint topics, danger words, legal threats and unresolved problems from a per-language
-stem lexicon (``lexicon/topics.toml``).
+"""Complaint topics, danger words, legal threats, unresolved problems and faulty items from a
+per-language stem lexicon (``lexicon/topics.toml``).
 
 Stems and texts are compared in their folded form (:func:`reputation.core.text.fold`): a
 text typed without accents ("nao chegou", "atencion al cliente"), in full-width letters or
@@ -23,10 +23,11 @@ from sentiment.translit import is_translit, to_cyrillic
 DANGER = "danger"
 THREAT = "threat"
 UNRESOLVED = "unresolved"
+FAULT = "fault"
 ACCUSATION = "accusation"
 NO_COMPLAINT = "no_complaint"
 # Sections that are no complaint topic.
-NOT_TOPICS = frozenset({DANGER, THREAT, UNRESOLVED, ACCUSATION, NO_COMPLAINT})
+NOT_TOPICS = frozenset({DANGER, THREAT, UNRESOLVED, FAULT, ACCUSATION, NO_COMPLAINT})
 
 
 @cache
@@ -115,15 +116,21 @@ def _escaped(word: str) -> str:
 
 # Topics whose mention its own words can deny: "not a scam" is no fraud complaint, and
 # "no es una estafa, pero tardó un mes" no reason to call a lawyer's-desk emergency.
-DENIABLE = frozenset({"fraud", "safety", DANGER, THREAT, UNRESOLVED, ACCUSATION})
+DENIABLE = frozenset({"fraud", "safety", DANGER, THREAT, UNRESOLVED, FAULT, ACCUSATION})
 # A word that denies what follows it, then at most a verb or article or two.
 _CUE = (
-    r"not|isn[\'’]?t|wasn[\'’]?t|aren[\'’]?t|weren[\'’]?t|never|without|"  # en
-    r"nao|nem|nunca|sem|nenhum|nenhuma|"  # pt (folded: não → nao)
-    r"ni|sin|ningun|ninguna|ninguno|"  # es
-    r"non|mai|senza|nessun|nessuna|nessuno|"  # it
-    r"не|ни|нет|без|никакого|никакой|никаких|"  # ru
+    r"not|isn[\'’]?t|wasn[\'’]?t|aren[\'’]?t|weren[\'’]?t|never|without|nothing|none|"  # en
+    r"nao|nem|nunca|sem|nenhum|nenhuma|nada|"  # pt (folded: não → nao)
+    r"ni|sin|ningun|ninguna|ninguno|"  # es ("nada" above)
+    r"non|mai|senza|nessun|nessuna|nessuno|nulla|niente|"  # it
+    r"не|ни|нет|без|никакого|никакой|никаких|ничего|"  # ru
     r"بدون|هیچ"  # fa: without, no
+)
+# "No" as a determiner, which may take its noun before the verb: "nenhuma peça veio
+# quebrada", "ningún vaso llegó roto", "nessun pezzo è arrivato rotto".
+_NONE_OF = (
+    r"(?:nenhum|nenhuma|ningun|ninguna|ninguno|nessun|nessuna|nessuno|никакой|никакая|"
+    r"никакое|никакие|ни\s+один|ни\s+одна|ни\s+одно)\s+\w+"
 )
 _FILLER = (
     r"is|was|are|a|an|any|e|foi|era|eh|sao|houve|um|uma|es|son|fue|hay|hubo|un|una|uno|sono|"
@@ -137,12 +144,16 @@ _NO_VERB = r"no\s+(?:is|was|es|son|fue|era|eran|hay|hubo)"
 _ES_PRONOUN = r"lo|los|la|las|les|le"
 _ES_INTENT = r"voy|vamos|pienso|pensamos"
 _NO_INTENT = rf"no(?:\s+(?:{_ES_PRONOUN}))?\s+(?:{_ES_INTENT})(?:\s+a)?"
-_DENIED_BEFORE = re.compile(rf"(?<!\w)(?:{_CUE}|{_NO_VERB}|{_NO_INTENT})(?:\s+(?:{_FILLER}))*\s+$")
+_DENIED_BEFORE = re.compile(
+    rf"(?<!\w)(?:{_CUE}|{_NONE_OF}|{_NO_VERB}|{_NO_INTENT})(?:\s+(?:{_FILLER}))*\s+$"
+)
 # Where a threat's own words start with that verb or pronoun ("voy a demandar", "los voy a
-# denunciar"), its "no" sits right before the mention. Only there: a bare "no" before any
+# denunciar"), or a fault's with the Spanish verb of arriving ("llegó roto", "me llegó otro
+# producto"), its "no" sits right before the mention. Only there: a bare "no" before any
 # other mention is Portuguese "in the" ("entrei no juizado").
+_ES_ARRIVED = r"llego|llegaron|vino|vinieron"
 _NO_BEFORE = re.compile(r"(?<!\w)no\s+$")
-_VERB_FIRST = re.compile(rf"(?:{_ES_INTENT}|{_ES_PRONOUN})\s")
+_VERB_FIRST = re.compile(rf"(?:{_ES_INTENT}|{_ES_PRONOUN}|{_ES_ARRIVED}|me)\s")
 _DENIED_AFTER = re.compile(r"\w*\s+(?:نیست|نبود|نیستند|نبودند|نمی\s*باشد)(?!\w)")
 _SENTENCE_END = re.compile(r"[.!?\n]")
 
@@ -220,6 +231,14 @@ def unresolved_in(forms: list[str], lang: str | None = None) -> bool:
     want their money back ("quero o meu dinheiro de volta", "верните деньги") or are still
     waiting for the order or the refund ("ainda não recebi", "still waiting for my refund")."""
     return _said(UNRESOLVED, forms, lang)
+
+
+def fault_in(forms: list[str], lang: str | None = None) -> bool:
+    """True when a text's :func:`forms_of` say what the customer received is faulty: it
+    arrived broken, damaged, defective, used, expired or incomplete, or is not what they
+    ordered ("veio quebrado", "llegó roto", "arrivato danneggiato", "пришёл с браком",
+    "sent me the wrong size"), and do not deny it ("não veio quebrado")."""
+    return _said(FAULT, forms, lang)
 
 
 def accusation_in(forms: list[str], lang: str | None = None) -> bool:

@@ -94,10 +94,31 @@ OPEN_PROBLEMS = [
 ]
 
 
+# What the customer received is faulty, also when the praise around it reads well: the
+# model reads the first two neutral and positive.
+FAULTY_ITEMS = [
+    "Producto llegó roto, pero el vendedor fue amable.",
+    "Il prodotto è arrivato rotto ma il venditore è stato gentile",
+    "Que maravilha, o produto veio quebrado de novo. Muito obrigado!",  # sarcasm
+    "Complimenti, il pacco è arrivato rotto per la terza volta. Bravi!",
+    "A mesa é linda, porém veio faltando parafuso pra montar a cadeira",
+    "Os copos chegaram danificados",
+    "Товар пришёл с браком, но продавец вежливый",
+    "Прислали не тот размер",
+    "پیتزا اشتباه ارسال شده بود",
+    "کیک له شده رسید",
+    "They sent me the wrong size, love the colour though",
+    "The mug arrived broken",
+    "Me llegó otro producto",
+    "VEIO QUEBRADOOO",  # in capitals, stretched
+]
+
+
 @pytest.mark.parametrize(
     ("text", "reason", "severity"),
     [(text, "legal_threat", Severity.CRITICAL) for text in THREATS]
-    + [(text, "unresolved", Severity.MEDIUM) for text in OPEN_PROBLEMS],
+    + [(text, "unresolved", Severity.MEDIUM) for text in OPEN_PROBLEMS]
+    + [(text, "faulty_item", Severity.MEDIUM) for text in FAULTY_ITEMS],
 )
 def test_a_threat_or_an_open_problem_is_flagged_however_calm_it_reads(text, reason, severity):
     result = judge(text, None, NEUTRAL)
@@ -143,6 +164,28 @@ def test_a_mention_of_courts_or_lawyers_is_no_threat(text):
 )
 def test_a_problem_solved_or_no_problem_is_not_unresolved(text):
     assert "unresolved" not in judge(text, None, POS).reasons
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Não veio quebrado, tudo perfeito",
+        "Nenhuma peça veio quebrada",  # "no" with its noun before the verb
+        "Nada veio quebrado, bem embalado",
+        "No llegó roto, muy bien embalado",
+        "Ningún vaso llegó roto",
+        "Nessun pezzo è arrivato rotto",
+        "Non è arrivato danneggiato",
+        "Ни один бокал не пришёл разбитым",
+        "Nothing arrived broken",
+        "Tinha medo que viesse quebrado, mas veio perfeito",  # feared, not received
+        "I ordered the wrong item, my bad",  # the customer's own choice
+        "Compré el producto equivocado, culpa mía",
+        "Non vorrei ritrovarmi un prodotto difettoso",  # a fear, not a fault
+    ],
+)
+def test_an_item_that_came_whole_is_no_fault(text):
+    assert "faulty_item" not in judge(text, None, POS).reasons
 
 
 def test_a_problem_still_open_keeps_a_higher_severity():
