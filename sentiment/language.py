@@ -119,15 +119,16 @@ _REVIEW_TEXT = {
     "pt": "atendimento péssimo péssima horrível horrivel lixo demorou recomendo defeito veio "
     "comprei loja dinheiro decepção vergonha quebrado quebrada ótima otimo otima recebi amei "
     "parabéns parabens "
-    "adorei gostei nenhum nenhuma errado errada atraso atrasou devolução troca",
+    "adorei gostei nenhum nenhuma errado errada atraso atrasou devolução troca "
+    "produto estrelas pacote encomenda frete entregador aplicativo estorno",
     "es": "pésima malísimo malisimo estafa atención recomiendo dinero roto servicio decepción "
     "felicidades felicitaciones "
     "tardó basura compré tienda pesimo pesima tampoco recibí devolución atendieron mala sirve "
-    "nadie",
+    "nadie producto estrellas paquete envío repartidor aplicación",
     "it": "orribile truffa schifo schifezza delusione consiglio consigliato soldi rotto rotta "
     "complimenti "
     "servizio ordine negozio acquisto funziona vergogna rimborso spedizione nessuno "
-    "bruttissimo",
+    "bruttissimo prodotto stelle pacco corriere applicazione",
     "en": "awful scam worst rude refund broken money waste",
 }
 # Persian typed in Latin letters ("Finglish": "ghaza sard bood", "kheili khoshmaze bud"), as

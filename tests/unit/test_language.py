@@ -441,3 +441,16 @@ def test_unsure_english_with_no_english_word_gives_way_to_a_language_half_seen(t
 )
 def test_leetspeak_is_read_as_letters(text, lang):
     assert detect_language(text) == lang
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        # fastText: Spanish 0.60, Portuguese 0.10; "estrelas" is Portuguese's alone.
+        ("Zero estrelas se pudesse", "pt"),
+        ("Cero estrellas si pudiera", "es"),
+        ("Zero stelle se potessi", "it"),
+    ],
+)
+def test_a_review_word_of_one_language_decides_an_unsure_short_text(text, lang):
+    assert detect_language(text) == lang
