@@ -8,8 +8,9 @@ Flag reasons:
   agency, however calm the words read ("Vou processar vocês" reads neutral to the model).
   Such an item is critical.
 - ``unresolved``: the customer says the problem is still open — they want their money back,
-  never got the order, or are still waiting for it or the refund ("Quero o meu dinheiro de
-  volta" reads neutral, "Rivoglio i miei soldi" positive). Such an item is at least medium.
+  never got the order, or are still waiting for it, the refund or an answer ("Quero o meu
+  dinheiro de volta" reads neutral, "Rivoglio i miei soldi" positive). Such an item is at
+  least medium.
 - ``faulty_item``: the customer says what they received is faulty — it arrived broken,
   damaged, defective, used, expired or incomplete, or is not what they ordered ("Producto
   llegó roto, pero el vendedor fue amable" reads neutral, "Il prodotto è arrivato rotto ma il

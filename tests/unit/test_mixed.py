@@ -97,7 +97,7 @@ def test_a_negative_text_is_not_also_mixed():
     score = TextScore(
         Label.NEGATIVE, {"negative": 0.8, "neutral": 0.1, "positive": 0.1}, closing=0.9
     )
-    text = "Bonito, mas a entrega atrasou e ninguém responde"
+    text = "Bonito, mas a entrega atrasou duas semanas"
     assert judge(text, score).reasons == ["negative_text"]
 
 

@@ -91,6 +91,13 @@ OPEN_PROBLEMS = [
     "Complimenti, avete perso il mio pacco",
     "Потеряли мою посылку",
     "سفارشم گم شد",
+    # Wrote or called, and nobody answered (the first two read positive by the model).
+    "O shampoo é ótimo, porém até agora não tive retorno da loja",
+    "Envié un correo para reservar y no he tenido respuesta",
+    "Ho scritto tre volte e nessuno mi ha risposto",
+    "Писал в поддержку, мне так и не ответили",
+    "چند بارم زنگ زدم کسی جواب نداد",
+    "Emailed twice, still no reply",
 ]
 
 
@@ -160,6 +167,9 @@ def test_a_mention_of_courts_or_lawyers_is_no_threat(text):
         "Sto ancora aspettando che esca la seconda stagione",
         "I got my money back quickly",
         "Nunca recebi um pedido tão rápido, amei",  # "never have I had an order so fast"
+        "Os botões não respondem bem ao toque",  # a device, not the business
+        "A volte Alexa non risponde ai comandi",
+        "Вопрос без ответа: зачем?",
     ],
 )
 def test_a_problem_solved_or_no_problem_is_not_unresolved(text):
