@@ -98,6 +98,9 @@ OPEN_PROBLEMS = [
     "Писал в поддержку, мне так и не ответили",
     "چند بارم زنگ زدم کسی جواب نداد",
     "Emailed twice, still no reply",
+    # Five stars for the product; the complaint after it reads mild (0.10 negative).
+    "5 estrelas pro produto. Agora a entrega... ninguém do suporte respondeu meus e-mails",
+    "Nessuno del servizio clienti ha risposto alle mie mail",
 ]
 
 
