@@ -1,6 +1,6 @@
 import pytest
 
-from sentiment.language import detect_language
+from sentiment.language import detect_language, language_of
 from tests.text_kit import read_as
 
 
@@ -454,3 +454,38 @@ def test_leetspeak_is_read_as_letters(text, lang):
 )
 def test_a_review_word_of_one_language_decides_an_unsure_short_text(text, lang):
     assert detect_language(text) == lang
+
+
+@pytest.mark.parametrize(
+    ("text", "tag", "lang"),
+    [
+        # The tag names the text's language, or the identifier is unsure: the tag stands.
+        ("Produto ótimo, chegou antes do prazo", "pt", "pt"),
+        ("Top", "ru", "ru"),  # a Russian device's "Top"
+        ("Ok", "es", "es"),
+        ("Muy bueno", "pt", "pt"),  # too short to be sure of
+        ("👍👍", "pt", "pt"),
+        ("10/10", "it", "it"),
+        ("Uzhasnyj servis, ne sovetuyu", "ru", "ru"),  # Russian typed in Latin letters
+        ("Ótimo app, спасибо", "ru", "ru"),  # mixed scripts
+        ("غذا خیلی سرد بود", "fa", "fa"),
+        # Another script than the tagged language's: the letters decide.
+        ("Ужасное приложение, постоянно вылетает", "pt", "ru"),
+        ("Ужасно", "pt-BR", "ru"),
+        ("Great app, but it crashes every time I open it", "ru", "en"),
+        ("غذا سرد بود و پیک بی ادب", "en", "fa"),
+        ("Great app", "fa", "en"),
+        # The same script: the identifier overrides the tag only when it is sure.
+        ("Aplicativo péssimo, trava toda hora", "en", "pt"),  # Play's tag is the device's
+        ("Buen producto, llegó rápido y bien embalado", "pt", "es"),
+        ("Il prodotto è arrivato rotto e nessuno mi risponde", "es", "it"),
+        ("The product arrived broken and nobody answers my emails", "it", "en"),
+    ],
+)
+def test_a_source_tag_stands_unless_the_text_says_otherwise(text, tag, lang):
+    assert language_of(text, tag) == lang
+
+
+@pytest.mark.parametrize("tag", [None, "", "xx", "fr", "zz-ZZ", 123])
+def test_without_a_tag_for_a_language_read_here_the_text_decides(tag):
+    assert language_of("Péssimo atendimento, nunca mais compro aqui", tag) == "pt"

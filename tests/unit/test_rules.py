@@ -378,6 +378,16 @@ def test_a_language_the_project_does_not_read_gives_way_to_the_text():
     assert judge("👎", 1, NEG, lang="xx").lang == "xx"
 
 
+def test_a_device_language_tag_gives_way_to_the_words_of_the_review():
+    # Google Play tags a review with the phone's language, not the review's: a Russian
+    # review from a phone set to English is Russian, gets the Russian offsets, the Russian
+    # phrase lists and (in the pipeline) a Russian reply.
+    review = judge("Деньги так и не вернули, поддержка молчит", 4, NEUTRAL, lang="en")
+    assert review.lang == "ru"
+    assert "unresolved" in review.reasons
+    assert judge("Aplicativo péssimo, trava toda hora", 1, NEG, lang="en").lang == "pt"
+
+
 def test_a_kept_tag_is_a_language_code_never_free_text():
     assert judge("👎", 1, NEG, lang="fr-CA").lang == "fr"
     assert judge("👎", 1, NEG, lang="klingon").lang == "und"
