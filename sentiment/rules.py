@@ -15,6 +15,10 @@ Flag reasons:
   damaged, defective, used, expired or incomplete, or is not what they ordered ("Producto
   llegó roto, pero el vendedor fue amable" reads neutral, "Il prodotto è arrivato rotto ma il
   venditore è stato gentile" positive). Such an item is at least medium.
+- ``wrong_charge``: the customer says they were charged wrongly — twice, more than was due,
+  or without consent — or their money was taken for an order that never went through
+  ("Списали деньги дважды, в поддержке отвечают шаблонами" reads positive). Such an item is
+  at least medium.
 - ``mixed_complaint``: the text as a whole does not read negative, but its closing "but ..."
   clause does ("O produto é bom, porém a entrega atrasou duas semanas":
   :mod:`sentiment.mixed`). Its topics are that clause's, so the praise before "but" neither
@@ -38,6 +42,7 @@ from sentiment.mixed import MIXED_NEGATIVE, closing_clause
 from sentiment.stars import no_stars_said, rating_alone, stars_in
 from sentiment.topics import (
     accusation_in,
+    charge_in,
     danger_in,
     fault_in,
     forms_of,
@@ -137,6 +142,9 @@ def assess(
     faulty = fault_in(forms, detected)
     if faulty:
         reasons.append("faulty_item")
+    charged = charge_in(forms, detected)
+    if charged:
+        reasons.append("wrong_charge")
     short = len(text.split(maxsplit=ACCUSATION_WORDS)) <= ACCUSATION_WORDS  # no 1 MB split
     accused = short and accusation_in(forms, detected)
     if accused:
@@ -148,7 +156,7 @@ def assess(
         negativity=negativity if has_text else 0.0,
         topics=topics,
         danger=threat or (flag and danger_in(forms, detected)),
-        problem=open_problem or faulty,
+        problem=open_problem or faulty or charged,
         accused=accused,
     )
     return Sentiment(
@@ -176,8 +184,8 @@ def severity_of(
 ) -> Severity:
     """Critical: danger words (injury, fraud, lawyers...). High: one star or very negative
     text, a serious topic, or a short accusation ("Ladri"). Medium: any other flagged item
-    with a complaint, or with a ``problem`` the customer still has (one still open, or a faulty
-    item). Low: the rest."""
+    with a complaint, or with a ``problem`` the customer still has (one still open, a faulty
+    item or a wrong charge). Low: the rest."""
     if not flag:
         return Severity.LOW
     if danger:

@@ -24,10 +24,11 @@ DANGER = "danger"
 THREAT = "threat"
 UNRESOLVED = "unresolved"
 FAULT = "fault"
+CHARGE = "charge"
 ACCUSATION = "accusation"
 NO_COMPLAINT = "no_complaint"
 # Sections that are no complaint topic.
-NOT_TOPICS = frozenset({DANGER, THREAT, UNRESOLVED, FAULT, ACCUSATION, NO_COMPLAINT})
+NOT_TOPICS = frozenset({DANGER, THREAT, UNRESOLVED, FAULT, CHARGE, ACCUSATION, NO_COMPLAINT})
 
 
 @cache
@@ -116,7 +117,7 @@ def _escaped(word: str) -> str:
 
 # Topics whose mention its own words can deny: "not a scam" is no fraud complaint, and
 # "no es una estafa, pero tardó un mes" no reason to call a lawyer's-desk emergency.
-DENIABLE = frozenset({"fraud", "safety", DANGER, THREAT, UNRESOLVED, FAULT, ACCUSATION})
+DENIABLE = frozenset({"fraud", "safety", DANGER, THREAT, UNRESOLVED, FAULT, CHARGE, ACCUSATION})
 # A word that denies what follows it, then at most a verb or article or two.
 _CUE = (
     r"not|isn[\'’]?t|wasn[\'’]?t|aren[\'’]?t|weren[\'’]?t|never|without|nothing|none|"  # en
@@ -239,6 +240,13 @@ def fault_in(forms: list[str], lang: str | None = None) -> bool:
     ordered ("veio quebrado", "llegó roto", "arrivato danneggiato", "пришёл с браком",
     "sent me the wrong size"), and do not deny it ("não veio quebrado")."""
     return _said(FAULT, forms, lang)
+
+
+def charge_in(forms: list[str], lang: str | None = None) -> bool:
+    """True when a text's :func:`forms_of` say the customer was charged wrongly: twice, more
+    than was due, or without consent ("cobraram duas vezes", "me cobraron de más", "списали
+    деньги дважды", "charged twice"), and do not deny it ("não cobraram duas vezes")."""
+    return _said(CHARGE, forms, lang)
 
 
 def accusation_in(forms: list[str], lang: str | None = None) -> bool:

@@ -124,11 +124,26 @@ FAULTY_ITEMS = [
 ]
 
 
+# Charged wrongly, however calmly said: the model reads the Russian one positive.
+WRONG_CHARGES = [
+    "Списали деньги дважды, в поддержке отвечают шаблонами",
+    "Деньги списали, а заказ не оформился",
+    "Cobraram duas vezes no meu cartão",
+    "Houve uma cobrança indevida na minha fatura",
+    "Nos cobraron de más en la cuenta",
+    "Doble cobro en mi tarjeta",
+    "C'è un doppio addebito sulla mia carta",
+    "پول از حسابم کم شد ولی سفارش ثبت نشد",
+    "I was billed twice for the same order",
+]
+
+
 @pytest.mark.parametrize(
     ("text", "reason", "severity"),
     [(text, "legal_threat", Severity.CRITICAL) for text in THREATS]
     + [(text, "unresolved", Severity.MEDIUM) for text in OPEN_PROBLEMS]
-    + [(text, "faulty_item", Severity.MEDIUM) for text in FAULTY_ITEMS],
+    + [(text, "faulty_item", Severity.MEDIUM) for text in FAULTY_ITEMS]
+    + [(text, "wrong_charge", Severity.MEDIUM) for text in WRONG_CHARGES],
 )
 def test_a_threat_or_an_open_problem_is_flagged_however_calm_it_reads(text, reason, severity):
     result = judge(text, None, NEUTRAL)
@@ -199,6 +214,23 @@ def test_a_problem_solved_or_no_problem_is_not_unresolved(text):
 )
 def test_an_item_that_came_whole_is_no_fault(text):
     assert "faulty_item" not in judge(text, None, POS).reasons
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Não cobraram duas vezes, tudo certo",  # denied
+        "Nunca me cobraron de más, muy honestos",
+        "Nessun doppio addebito, tutto regolare",
+        "Никаких двойных списаний, всё честно",
+        "They never charged me twice, unlike other shops",
+        "Cobran de más por una pizza normal",  # an opinion of the price
+        "Pagato due volte il prezzo del negozio, ma ne vale la pena",
+        "Оплатил дважды: себе и в подарок маме",  # two orders
+    ],
+)
+def test_a_fair_charge_or_an_opinion_of_a_price_is_no_wrong_charge(text):
+    assert "wrong_charge" not in judge(text, None, POS).reasons
 
 
 def test_a_problem_still_open_keeps_a_higher_severity():
