@@ -243,7 +243,6 @@ def _seen(text: str) -> str:
 @lru_cache(maxsize=REMEMBERED)
 def _detected(text: str) -> str:
     text = _seen(text)
-    # Each distinct letter once: counting the characters is C work, naming them is not.
     letters = _letters(text)
     script = _main_script(letters)
     if not script:
@@ -447,7 +446,11 @@ def _function_words(text: str, guesses: list[tuple[str, float]]) -> str:
 
 # The letters each language read here is written in. Russian and Persian typed in Latin
 # letters are found by :func:`detect_language` itself.
-SCRIPT_OF = {"pt": "LATIN", "es": "LATIN", "it": "LATIN", "en": "LATIN"} | {
+SCRIPT_OF = {
+    "pt": "LATIN",
+    "es": "LATIN",
+    "it": "LATIN",
+    "en": "LATIN",
     "ru": "CYRILLIC",
     "fa": "ARABIC",
 }
