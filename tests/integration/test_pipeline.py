@@ -239,3 +239,26 @@ async def test_an_idle_inbox_reads_no_events_once_the_log_has_settled(store, set
     await store.cases.assign(case.ref, owner="ana", actor="web:ana")
     assert await store.inbox.sync(force=True) == 1  # a new event is read at once
     assert (await store.inbox.get("trustpilot", "t1")).owner == "ana"
+
+
+async def test_the_reply_is_in_the_language_written_not_the_devices(store, settings):
+    # Google Play tags a review with the phone's language: this one came from a phone set
+    # to English. The draft, its case and the alert follow the words, which are Russian.
+    line = {
+        "source": "google_play",
+        "external_id": "gp-ru-1",
+        "rating": 1,
+        "lang": "en",
+        "text": "Приложение постоянно вылетает, деньги списали дважды",
+        "created_at": "2026-11-03T09:00:00Z",
+    }
+    notifier = RecordingNotifier()
+    report = await pipeline(store, settings, notifier).run([json.dumps(line)], source="import")
+    assert (report.new, report.flagged, report.drafts_created) == (1, 1, 1)
+    review = await store.reviews.get("google_play", "gp-ru-1")
+    assert review.lang == "en"  # the source's tag is kept as the source gave it
+    assert review.sentiment.lang == "ru"
+    assert "wrong_charge" in review.sentiment.reasons
+    (alert,) = notifier.sent
+    (draft,) = await store.drafts.for_case(alert.case_ref)
+    assert draft.lang == "ru"
