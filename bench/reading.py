@@ -14,9 +14,10 @@ HTML as old web pages and exports do (every non-ASCII letter an entity, "P&eacut
 non-ASCII character a \\u escape), or sent by a web form ("P%C3%A9ssimo+atendimento"), or
 30% of the words in forum markup ("[b]péssimo[/b]"), or inside a scraped page (a style
 sheet, "<p>", a comment), or with 3–6 combining marks stacked on each letter of 30% of the
-words ("zalgo"), or mojibake (the UTF-8 bytes read as windows-1252 or windows-1251:
-"PÃ©ssimo", "РЈР¶Р°СЃРЅРѕ"), or with every Latin letter styled by a "fancy text" generator
-(small capitals "ᴘéssɪᴍᴏ", negative squared "🅿é🆂🆂🅸🅼🅾", mathematical bold "𝐏é𝐬𝐬𝐢𝐦𝐨"), or 30%
+words ("zalgo"), or with one or two marks on every letter ("glitch text"), or mojibake (the
+UTF-8 bytes read as windows-1252 or windows-1251: "PÃ©ssimo", "РЈР¶Р°СЃРЅРѕ"), or with
+every Latin letter styled by a "fancy text" generator (small capitals "ᴘéssɪᴍᴏ",
+negative squared "🅿é🆂🆂🅸🅼🅾", mathematical bold "𝐏é𝐬𝐬𝐢𝐦𝐨"), or 30%
 of the Latin words in leetspeak ("p3ss1m0"), or struck through or underlined throughout
 ("p̶é̶s̶s̶i̶m̶o̶"), or spelled backwards after a right-to-left override ("\\u202eomissép"),
 or upside down ("ǝlqᴉɹɹoɥ"; Latin-script texts only), or in regional indicator letters
@@ -88,6 +89,17 @@ def zalgo(word: str) -> str:
     rng = random.Random(word)
     marks = [chr(c) for c in range(0x300, 0x370)]
     return "".join(c + "".join(rng.choices(marks, k=rng.randint(3, 6))) for c in word)
+
+
+def glitched(text: str) -> str:
+    """``text`` with one or two combining marks on every letter, as "glitch text"
+    generators write it ("P̙é́şs͇i͉ṁó"); no lines through letters, which are their own shape."""
+    rng = random.Random(text)
+    marks = [chr(c) for c in range(0x300, 0x370) if c != 0x305 and not 0x332 <= c <= 0x338]
+    marks.remove("\u033f")
+    return "".join(
+        c + "".join(rng.choices(marks, k=rng.randint(1, 2))) if c.isalpha() else c for c in text
+    )
 
 
 def stretched(word: str) -> str:
@@ -328,6 +340,7 @@ def main() -> None:
         ("forum markup", lambda t: some_words(t, lambda w: f"[b]{w}[/b]")),
         ("scraped page", lambda t: f"<style>.r{{color:#0a0}}</style><p>{t}</p><!-- 5/5 -->"),
         ("zalgo", lambda t: some_words(t, zalgo)),
+        ("glitch text", glitched),
         ("mojibake 1252", mojibake("cp1252")),
         ("mojibake 1251", mojibake("cp1251")),
         ("small capitals", styled("small capitals")),

@@ -29,7 +29,8 @@ hide.
   They are dropped — except the zero-width non-joiner between two Arabic-script letters,
   which is how Persian spells compounds (می‌خواهم). Tatweel (ـ), a purely visual stretch of
   Arabic-script letters, is dropped too.
-- Stacks of combining marks ("zalgo" text: "P̖̤͓é̖̤͓s̖̤͓s̖̤͓i̖̤͓m̖̤͓o̖̤͓") are dropped
+- Stacks of combining marks ("zalgo" text: "P̖̤͓é̖̤͓s̖̤͓s̖̤͓i̖̤͓m̖̤͓o̖̤͓"), and the mark or two
+  glitch-text generators put on every letter ("P̙é́şs͇i͉ṁó"), are dropped
   (:func:`reputation.core.text.unstacked`): each mark is a piece of its own to the model.
 - A word that mixes Latin and Cyrillic lookalike letters ("Сбеpбaнк", typed to stay out of
   searches) is written in one script (:func:`reputation.core.scripts.one_script`).

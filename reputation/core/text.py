@@ -158,14 +158,72 @@ def plain_letters(text: str) -> str:
 # "Ṕ̖̤͓é̖̤͓́ś̖̤͓ś̖̤͓í̖̤͓ḿ̖̤͓ó̖̤͓". No language puts more than two on one letter (Vietnamese
 # ệ: dot below and circumflex); script-specific marks (Arabic, Hebrew, Thai, Indic) are
 # other blocks and never touched.
-_STACKED = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]{3,}")
+_GENERIC_MARKS = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
+_ANY_MARK = re.compile(f"[{_GENERIC_MARKS}]")
+_STACKED = re.compile(f"[{_GENERIC_MARKS}]{{3,}}")
+# A word as written: letters, each with the marks that follow it.
+_MARKED_WORD = re.compile(rf"(?:[^\W\d_][{_GENERIC_MARKS}]*)+")
+# A mark of a letter's own, and a letter with one: the lines drawn through or under letters
+# (:data:`_OVERLAY_MARK`) do not count, since over a few words they are a retraction.
+_DECORATION = re.compile(f"(?!{_OVERLAY_MARK})[{_GENERIC_MARKS}]")
+_MARKED_LETTER = re.compile(rf"[^\W\d_](?:(?!{_OVERLAY_MARK})[{_GENERIC_MARKS}])+")
+DECORATED = 0.6  # the share of a word's letters with a mark of their own that decorates it
+MIN_DECORATED = 3  # letters a word needs to be judged alone; shorter ones go with the text
 
 
 def unstacked(text: str) -> str:
-    """``text`` without stacks of three or more generic combining marks on one letter (zalgo
-    text, typed to dodge filters or to shout). A precomposed letter (é) keeps its accent; a
-    decomposed one loses it with the stack, and is still the word to the model."""
-    return _STACKED.sub("", text) if _STACKED.search(text) else text
+    """``text`` without the combining marks "zalgo" and glitch-text generators scatter over
+    letters, typed to dodge filters or to shout:
+
+    - stacks of three or more generic marks on one letter;
+    - every mark of a word whose letters mostly carry one (:data:`DECORATED`, counted
+      decomposed; "P̙é́şs͇i͉ṁó a͟t̛e̙nͯḏi͟m̹e͊n̐t͊o͢", a mark or two a letter, read positive and
+      English), but for the accented letters its language writes (:func:`_undecorated`).
+      No language read here marks most letters of a word: Vietnamese "tốt", decomposed,
+      marks one of three, a Russian stress mark ("бо́льшую") one of eight. A word of fewer
+      than :data:`MIN_DECORATED` letters goes with the text: it loses its marks when most
+      of the text's letters carry one.
+
+    Lines drawn through a few words (a retraction, "д̶в̶у̶х̶") stay. A precomposed letter (é)
+    keeps its accent; a decomposed one loses it with the rest, and is still the word to the
+    model."""
+    if _ANY_MARK.search(text) is None:
+        return text
+    text = _STACKED.sub("", text)
+    # Letters a mark was composed into ("ṁ", "ş") count as marked: decomposed, they are.
+    words = [unicodedata.normalize("NFD", word) for word in _MARKED_WORD.findall(text)]
+    letters = sum(_letter_count(word) for word in words)
+    marked = sum(len(_MARKED_LETTER.findall(word)) for word in words)
+    if not marked:
+        return text
+    decorated_text = marked >= DECORATED * letters
+
+    def plain_word(match: re.Match[str]) -> str:
+        word = unicodedata.normalize("NFD", match.group())
+        n = _letter_count(word)
+        if n >= MIN_DECORATED:
+            decorated = len(_MARKED_LETTER.findall(word)) >= DECORATED * n
+        else:
+            decorated = decorated_text
+        return _undecorated(match.group()) if decorated else match.group()
+
+    return _MARKED_WORD.sub(plain_word, text)
+
+
+def _letter_count(word: str) -> int:
+    return sum(char.isalpha() for char in word)
+
+
+# The accented letters of the languages read here: a decorated word keeps these as typed.
+_OWN_ACCENTED = frozenset("áàâãäçéèêëíìîïóòôõöúùûüñÁÀÂÃÄÇÉÈÊËÍÌÎÏÓÒÔÕÖÚÙÛÜÑйёЙЁ")
+
+
+def _undecorated(word: str) -> str:
+    """``word`` without its marks, but for the accented letters its language writes (é, ç,
+    ñ, й, ё) typed as one character: a mark composed into another letter ("ṁ", "ş") goes
+    too. Lines drawn through letters stay (:data:`_OVERLAY_MARK`)."""
+    kept = [char if char in _OWN_ACCENTED else unicodedata.normalize("NFD", char) for char in word]
+    return unicodedata.normalize("NFC", _DECORATION.sub("", "".join(kept)))
 
 
 @cache

@@ -1,3 +1,5 @@
+import random
+
 import pytest
 
 from sentiment.language import detect_language, language_of
@@ -219,6 +221,24 @@ def test_zalgo_text_is_identified_as_its_letters():
         for c in "O produto chegou quebrado e ninguém responde"
     )
     assert detect_language(stacked) == "pt"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("O produto chegou quebrado e ninguém responde", "pt"),
+        ("Ужасный сервис, деньги не вернули", "ru"),
+        ("Il prodotto è arrivato rotto e nessuno risponde", "it"),
+    ],
+)
+def test_glitch_text_is_identified_as_its_letters(text, lang):
+    # One or two marks on each letter, drawn as glitch-text generators draw them.
+    draw = random.Random(text)  # noqa: S311 - reproducible test data
+    marks = [chr(c) for c in range(0x300, 0x370) if c not in range(0x332, 0x339)]
+    glitched = "".join(
+        c + "".join(draw.choices(marks, k=draw.randint(1, 2))) if c.isalpha() else c for c in text
+    )
+    assert detect_language(glitched) == lang
 
 
 @pytest.mark.parametrize(

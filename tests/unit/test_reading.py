@@ -3,7 +3,9 @@ joins), shouting lowered."""
 
 import unicodedata
 
-from sentiment.reading import reading_form, unspaced, visible
+import pytest
+
+from sentiment.reading import as_seen, reading_form, unspaced, visible
 
 
 def test_invisible_characters_pasted_into_words_are_dropped():
@@ -98,6 +100,48 @@ def test_stacks_of_combining_marks_are_dropped_and_real_accents_kept():
     # Marks of a script's own (Arabic vowel signs, Hebrew points) are never counted.
     for text in ("مُحَمَّدٌ", "שָׁלוֹם"):
         assert reading_form(text) == text
+
+
+def _glitched(text: str, marks: str = "\u0319\u0301\u0347\u0349\u0307") -> str:
+    """One or two marks on every letter, as glitch-text generators write it."""
+    letters = (c for c in text if c.isalpha())
+    picks = {c: marks[i % len(marks)] + marks[i % 2] * (i % 2) for i, c in enumerate(letters)}
+    return "".join(c + picks.get(c, "") if c.isalpha() else c for c in text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Péssimo atendimento, nunca mais",
+        "Ужасный сервис, не рекомендую",  # й keeps its breve
+        "Servizio pessimo, mai più",
+        "Terrible service, never again",
+    ],
+)
+def test_marks_on_most_letters_are_dropped_and_the_language_s_accents_kept(text):
+    assert as_seen(_glitched(text)) == text
+
+
+def test_glitch_marks_composed_into_other_letters_are_dropped_too():
+    # Marks once a platform normalised the text: "ṁ", "ọ", "ṭ" are single characters. (An
+    # acute so composed, "ó", cannot be told from the language's own and stays.)
+    marks = "\u0319\u0323\u0347\u0349\u0307"
+    composed = unicodedata.normalize("NFC", _glitched("Péssimo atendimento", marks))
+    # "é" with a dot under it composed into "ẹ́", no letter of these languages: its accent
+    # goes with the dot, and "Pessimo" is still the word to the model.
+    assert as_seen(composed) == "Pessimo atendimento"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Пира́тство, бо́льшую часть",  # stress marks: one letter of a word
+        "убить д̶в̶у̶х̶ трех зайцев",  # a retraction, struck through
+        "(；⌣̀_⌣́)",  # marks on symbols
+    ],
+)
+def test_marks_that_are_writing_stay(text):
+    assert as_seen(text) == text
 
 
 def test_a_run_of_one_emoji_is_read_as_ten_at_most():
