@@ -146,7 +146,10 @@ def plain_letters(text: str) -> str:
     if text.isascii():
         return text
     if _ANY_OVERLAY.search(text) and _drawn_throughout(text):
-        text = _OVERLAY.sub("", text)
+        # The other marks on a text so styled are the same generator's decoration (zalgo's
+        # middle marks mix lines with hooks and tildes: "P̸é̢̛s̴̨s̷…"): they go too, but for
+        # the language's accents, composed first ("e" + acute under a stroke is "é").
+        text = _undecorated(unicodedata.normalize("NFC", _OVERLAY.sub("", text)))
     if _ANY_REGIONAL.search(text):
         text = _regional_letters(text)
     if _IN_STYLED_BLOCK.search(text) is None:  # translate is slower
@@ -221,7 +224,8 @@ _OWN_ACCENTED = frozenset("áàâãäçéèêëíìîïóòôõöúùûüñÁÀ�
 def _undecorated(word: str) -> str:
     """``word`` without its marks, but for the accented letters its language writes (é, ç,
     ñ, й, ё) typed as one character: a mark composed into another letter ("ṁ", "ş") goes
-    too. Lines drawn through letters stay (:data:`_OVERLAY_MARK`)."""
+    too, and so does a mark typed apart ("e" + acute: a generator's as often as not). Lines
+    drawn through letters stay (:data:`_OVERLAY_MARK`)."""
     kept = [char if char in _OWN_ACCENTED else unicodedata.normalize("NFD", char) for char in word]
     return unicodedata.normalize("NFC", _DECORATION.sub("", "".join(kept)))
 

@@ -245,8 +245,10 @@ def test_styled_letters_are_written_plain(styled, plain):
         ("p\u0336é\u0336s\u0336s\u0336i\u0336m\u0336o\u0336 \u0336", "péssimo "),  # struck
         ("u\u0332m\u0332a\u0332 \u0332b\u0332o\u0332s\u0332t\u0332a\u0332", "uma bosta"),
         ("m\u0338a\u0338l\u0338o\u0338", "malo"),  # slashed
-        ("pe\u0301\u0336s\u0336", "pe\u0301s"),  # the accent under the stroke stays
+        ("pe\u0301\u0336s\u0336", "pés"),  # the accent under the stroke stays, composed
         ("N\u0336u\u0336n\u0336c\u0336a\u0336!\u0336", "Nunca!"),  # punctuation too
+        # zalgo's middle marks: strokes mixed with hooks and horns, which go with them
+        ("p\u0336é\u0322\u031b\u0336s\u0328\u0336s\u0337i\u0335m\u0336o\u0338", "péssimo"),
     ],
 )
 def test_lines_drawn_through_or_under_letters_are_dropped(drawn, plain):
