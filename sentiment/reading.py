@@ -66,9 +66,11 @@ from sentiment.translit import is_translit, to_cyrillic
 __all__ = ["as_seen", "reading_form", "unspaced", "visible"]
 
 MIN_SPELLED = 4  # letters in a row, one mark apart, before they are read as one word
-# What people put between the letters of a word they spell out: a space, a dot, a dash, a
-# tilde, a bar, a star, a clap, or a line break (one letter a line, "vertical" text).
-SEPARATORS = " .-_*·•~|\n👏"
+# What people put between the letters of a word they spell out: a space (a no-break, thin
+# or wide one too, as a filter does not see), a dot, a dash, a tilde, a bar, a star, a clap,
+# or a line break (one letter a line, "vertical" text).
+SPACES = " \t\u00a0\u2002\u2003\u2007\u2009\u200a\u202f\u205f\u3000"
+SEPARATORS = SPACES + ".-_*·•~|\n👏"
 # A letter, a separator, then letters each after that same separator.
 _SPELLED = re.compile(
     rf"(?<!\w)[^\W\d_]([{re.escape(SEPARATORS)}])[^\W\d_]"

@@ -45,6 +45,11 @@ def test_words_spelled_out_letter_by_letter_are_read_as_words():
     assert unspaced("Uma palavra: B A S T A!") == "Uma palavra: BASTA!"
     assert unspaced("ن ا ر ا ض ی") == "ناراضی"
     assert unspaced("у ж а с н о") == "ужасно"
+    # Spaces a filter does not take for spaces: no-break, thin, ideographic. The model read
+    # "P\u00a0é\u00a0s\u00a0s\u00a0i\u00a0m\u00a0o" neutral.
+    assert unspaced("P\u00a0é\u00a0s\u00a0s\u00a0i\u00a0m\u00a0o") == "Péssimo"
+    assert unspaced("N\u2009U\u2009N\u2009C\u2009A m\u3000a\u3000i\u3000s") == "NUNCA mais"
+    assert unspaced("Prezzo\u00a0ok, J\u00a0R\u00a0R") == "Prezzo\u00a0ok, J\u00a0R\u00a0R"
 
 
 def test_letters_spelled_out_with_dots_dashes_or_stars_are_read_as_words():
