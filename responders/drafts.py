@@ -16,7 +16,7 @@ import re
 import string
 import tomllib
 import unicodedata
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -36,6 +36,7 @@ log = logging.getLogger(__name__)
 TOPIC_PRIORITY = (
     "safety",
     "fraud",
+    "charge",  # no lexicon topic: the reason wrong_charge (REASON_TOPICS)
     "refund",
     "quality",
     "delivery",
@@ -163,8 +164,16 @@ def first_name(author: str | None) -> str | None:
     return first if _NAME_OK.match(first) and len(first) <= 30 else None
 
 
-def main_topic(topics: list[str]) -> str:
-    return next((t for t in TOPIC_PRIORITY if t in topics), "general")
+# Reasons that name the problem more closely than any topic: "Cobraram duas vezes" is about
+# price to the lexicon, and "the price didn't feel fair" would answer it coldly.
+REASON_TOPICS = {"wrong_charge": "charge"}
+
+
+def main_topic(topics: list[str], reasons: Sequence[str] = ()) -> str:
+    """The topic a reply acknowledges: the first of :data:`TOPIC_PRIORITY` among the
+    text's topics and the ones its reasons name (:data:`REASON_TOPICS`)."""
+    said = set(topics) | {REASON_TOPICS[r] for r in reasons if r in REASON_TOPICS}
+    return next((t for t in TOPIC_PRIORITY if t in said), "general")
 
 
 def wording(text: str, *, case_ref: str, name: str | None = None) -> str:
@@ -248,7 +257,7 @@ class TemplateDrafter:
         named = name is not None
         droppable: tuple[tuple[str, ...], ...] = _DROPPABLE
         if sentiment.flag:
-            topic = main_topic(sentiment.topics)
+            topic = main_topic(sentiment.topics, sentiment.reasons)
             parts = {part: templates.variants(part, topic, named) for part in _PARTS}
         else:
             parts, droppable = {"thanks": templates.positive(named)}, ((),)

@@ -21,7 +21,15 @@ REVIEWS = {
 SCRIPT = {"ru": r"[а-яА-Я]", "fa": r"[\u0600-\u06FF]"}
 
 
-def make(lang, author, text, ref="RP-7K2Q", topics=("delivery",), source="google_business"):
+def make(
+    lang,
+    author,
+    text,
+    ref="RP-7K2Q",
+    topics=("delivery",),
+    source="google_business",
+    reasons=("low_rating",),
+):
     review = Review(
         source=source,
         external_id=f"{lang}-1",
@@ -36,7 +44,7 @@ def make(lang, author, text, ref="RP-7K2Q", topics=("delivery",), source="google
         scores={"negative": 0.9},
         lang=lang,
         flag=True,
-        reasons=["low_rating"],
+        reasons=list(reasons),
         topics=list(topics),
         severity=Severity.HIGH,
         model="t",
@@ -418,3 +426,20 @@ def test_a_brand_can_override_one_language_and_keep_the_others(tmp_path):
 def test_suspicion_model_keeps_reasons_for_a_human():
     s = Suspicion(reasons=["similar_text_burst"], notes=["3 texts"], detected_at=NOW)
     assert s.reasons == ["similar_text_burst"]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_wrong_charge_is_acknowledged_as_a_charge_not_a_price(lang):
+    # "Cobraram duas vezes no meu cartão": the lexicon's topic is price, and "the price
+    # didn't feel fair" would answer a double charge coldly.
+    drafter = TemplateDrafter()
+    acks = load_templates(lang).data["acknowledge"]
+    charged = make(lang, "Ana", "x", topics=("price",), reasons=("wrong_charge",))
+    text = drafter.draft(*charged, BRAND).text
+    assert any(a in text for a in acks["charge"])
+    assert not any(a in text for a in acks["price"])
+    # a fraud or safety report still comes first
+    fraud = make(
+        lang, "Ana", "x", ref="RP-8K2Q", topics=("price", "fraud"), reasons=("wrong_charge",)
+    )
+    assert any(a in drafter.draft(*fraud, BRAND).text for a in acks["fraud"])
