@@ -1,9 +1,9 @@
 """Draft a warm public reply from per-language templates (``templates/<lang>.toml``).
 
-A reply greets the reviewer, thanks them, acknowledges the specific problem (by topic, or by a
-reason that names it more closely: a wrong charge),
-apologises, and invites them to the brand's private channel with the case reference. It never
-repeats anything the customer wrote: order numbers, phones and e-mails stay out of public.
+A reply greets the reviewer, thanks them, acknowledges the specific problem (by topic, or by
+a reason that names it more closely: a wrong charge), apologises, and invites them to the
+brand's private channel with the case reference. It never repeats anything the customer
+wrote: order numbers, phones and e-mails stay out of public.
 The starting combination of variants comes from the case reference; a combination whose
 wording the brand used recently (``avoid``) is skipped, so replies never read canned.
 """
