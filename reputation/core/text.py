@@ -54,9 +54,26 @@ def invisible() -> dict[int, None]:
 
 def visible(text: str) -> str:
     """``text`` without :func:`invisible` characters; a zero-width non-joiner is kept only
-    between two Arabic-script letters."""
-    text = text.translate(invisible())
+    between two Arabic-script letters. Variation selectors typed after most letters of a
+    word ("P\ufe0fé\ufe0fs\ufe0fs\ufe0f…", which no screen shows) go too: they choose how
+    an emoji is drawn, and after a letter they choose nothing. One after a single letter
+    stays: there it is the trace of an emoji a source dropped ("bonito\ufe0f")."""
+    text = _unselected(text.translate(invisible()))
     return _STRAY_ZWNJ.sub("", text) if ZWNJ in text else text
+
+
+def _unselected(text: str) -> str:
+    """``text`` without the variation selectors of three letters or more in a row that each
+    carry one (:func:`visible`)."""
+    if _ANY_SELECTOR.search(text) is None:
+        return text
+    return _SELECTED_LETTERS.sub(lambda m: _ANY_SELECTOR.sub("", m.group()), text)
+
+
+_SELECTORS = "\ufe00-\ufe0f\U000e0100-\U000e01ef"
+_ANY_SELECTOR = re.compile(f"[{_SELECTORS}]")
+# Three letters or more in a row, each with a variation selector after it.
+_SELECTED_LETTERS = re.compile(rf"(?:[^\W\d_][{_SELECTORS}]+){{3,}}")
 
 
 def blank(text: str) -> bool:
@@ -245,7 +262,7 @@ def fold(text: str) -> str:
     :func:`invisible` characters dropped, words of mixed Latin and Cyrillic lookalikes in one
     script (:func:`reputation.core.scripts.one_script`), read :func:`as_typed` first
     (``n&atilde;o``, ``nÃ£o`` and ``ɴãᴏ`` are ``não``)."""
-    decomposed = unicodedata.normalize("NFKD", one_script(as_typed(text)))
+    decomposed = unicodedata.normalize("NFKD", one_script(as_typed(_unselected(text))))
     bare = "".join(c for c in decomposed if not unicodedata.combining(c))
     return bare.casefold().translate(_fold_table())
 

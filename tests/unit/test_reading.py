@@ -6,6 +6,20 @@ import unicodedata
 import pytest
 
 from sentiment.reading import as_seen, reading_form, unspaced, visible
+from sentiment.topics import topics_of
+
+
+def test_variation_selectors_after_most_letters_are_dropped():
+    # Typed after every letter they show nothing; the model read this 0.63 negative
+    # against 0.89 as "Péssimo atendimento".
+    selected = "".join(c + "\ufe0f" if c.isalpha() else c for c in "Péssimo atendimento")
+    assert visible(selected) == "Péssimo atendimento"
+    assert visible("P\ufe0ee\ufe0es\ufe0es\ufe0ei\ufe0em\ufe0eo") == "Pessimo"
+    # Topic and danger words are compared without them too.
+    assert topics_of("".join(c + "\ufe0f" for c in "reembolso")) == ["refund"]
+    # After one letter it is an emoji's trace, and after an emoji it draws it.
+    for text in ("o y bonito\ufe0f", "один вечер\ufe0f\ufe0fХоть", "❤\ufe0f ok", "☺\ufe0e"):
+        assert visible(text) == text
 
 
 def test_invisible_characters_pasted_into_words_are_dropped():
