@@ -54,10 +54,10 @@ def invisible() -> dict[int, None]:
 
 def visible(text: str) -> str:
     """``text`` without :func:`invisible` characters; a zero-width non-joiner is kept only
-    between two Arabic-script letters. Variation selectors typed after most letters of a
-    word ("P\ufe0fé\ufe0fs\ufe0fs\ufe0f…", which no screen shows) go too: they choose how
-    an emoji is drawn, and after a letter they choose nothing. One after a single letter
-    stays: there it is the trace of an emoji a source dropped ("bonito\ufe0f")."""
+    between two Arabic-script letters. Variation selectors typed after each of three letters
+    or more in a row ("P\ufe0fé\ufe0fs\ufe0fs\ufe0f…", which no screen shows) go too: they
+    choose how an emoji is drawn, and after a letter they choose nothing. One after a single
+    letter stays: there it is the trace of an emoji a source dropped ("bonito\ufe0f")."""
     text = _unselected(text.translate(invisible()))
     return _STRAY_ZWNJ.sub("", text) if ZWNJ in text else text
 
