@@ -5,9 +5,10 @@ Scores the validation split (``reputation eval --validation``'s rows) twice, as 
 reads it and with the reading form switched off, and prints macro-F1 per dataset. Then a
 fixed sample of pt/es/it/ru/fa validation rows made hostile — wholly upper-cased or in
 mocking case ("pÉsSiMo"), 30% of the words upper-cased, a zero-width space, soft hyphen,
-right-to-left mark or tatweel inside 30% of the words, 30% of the words spelled out letter
-by letter ("p é s s i m o", "p.é.s.s.i.m.o", "p-é-s-s-i-m-o", "p👏é👏s…", one letter a line)
-or with their Latin/Cyrillic lookalike letters in the other script ("реssimо"), escaped for
+right-to-left mark or tatweel inside 30% of the words, or a variation selector after each
+of their letters, 30% of the words spelled out letter by letter ("p é s s i m o",
+"p.é.s.s.i.m.o", "p-é-s-s-i-m-o", "p👏é👏s…", one letter a line, letters one no-break space
+apart) or with their Latin/Cyrillic lookalike letters in the other script ("реssimо"), escaped for
 HTML as old web pages and exports do (every non-ASCII letter an entity, "P&eacute;ssimo",
 "&#1087;&#1083;&#1086;&#1093;&#1086;", and "<br />" between sentences; or that twice,
 "P&amp;eacute;ssimo"), or encoded for JSON one time too many ("P\\u00e9ssimo", every
@@ -89,6 +90,11 @@ def zalgo(word: str) -> str:
     rng = random.Random(word)
     marks = [chr(c) for c in range(0x300, 0x370)]
     return "".join(c + "".join(rng.choices(marks, k=rng.randint(3, 6))) for c in word)
+
+
+def selected(word: str) -> str:
+    """``word`` with a variation selector after each letter: "p\ufe0fé\ufe0fs\ufe0f…"."""
+    return "".join(c + "\ufe0f" if c.isalpha() else c for c in word)
 
 
 def glitched(text: str) -> str:
@@ -327,10 +333,12 @@ def main() -> None:
         ("soft hyphen", lambda t: some_words(t, inside("\u00ad"))),
         ("right-to-left mark", lambda t: some_words(t, inside("\u200f"))),
         ("tatweel", lambda t: some_words(t, inside("\u0640"))),
+        ("variation selectors", lambda t: some_words(t, selected)),
         ("spelled out", lambda t: some_words(t, " ".join)),
         ("spelled with dots", lambda t: some_words(t, ".".join)),
         ("spelled with dashes", lambda t: some_words(t, "-".join)),
         ("spelled with claps", lambda t: some_words(t, "👏".join)),
+        ("spelled with no-break spaces", lambda t: some_words(t, "\u00a0".join)),
         ("one letter a line", lambda t: some_words(t, "\n".join)),
         ("lookalike letters", lambda t: some_words(t, other_script)),
         ("HTML entities", html_escaped),
