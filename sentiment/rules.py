@@ -55,6 +55,13 @@ from sentiment.topics import (
 CLEARLY_NEGATIVE = 0.7
 ACCUSATION_WORDS = 3  # the longest text whose accusation word alone flags it
 SERIOUS_TOPICS = frozenset({"fraud", "safety"})
+# A problem the customer still has, as its reason and the phrases that say it: each makes a
+# flagged item at least medium, however calm the words read.
+PROBLEMS = (
+    ("unresolved", unresolved_in),
+    ("faulty_item", fault_in),
+    ("wrong_charge", charge_in),
+)
 
 
 def label_from_rating(rating: int | None) -> Label:
@@ -136,15 +143,8 @@ def assess(
     threat = threat_in(forms, detected)
     if threat:
         reasons.append("legal_threat")
-    open_problem = unresolved_in(forms, detected)
-    if open_problem:
-        reasons.append("unresolved")
-    faulty = fault_in(forms, detected)
-    if faulty:
-        reasons.append("faulty_item")
-    charged = charge_in(forms, detected)
-    if charged:
-        reasons.append("wrong_charge")
+    problems = [reason for reason, said in PROBLEMS if said(forms, detected)]
+    reasons += problems
     short = len(text.split(maxsplit=ACCUSATION_WORDS)) <= ACCUSATION_WORDS  # no 1 MB split
     accused = short and accusation_in(forms, detected)
     if accused:
@@ -156,7 +156,7 @@ def assess(
         negativity=negativity if has_text else 0.0,
         topics=topics,
         danger=threat or (flag and danger_in(forms, detected)),
-        problem=open_problem or faulty or charged,
+        problem=bool(problems),
         accused=accused,
     )
     return Sentiment(
