@@ -210,24 +210,24 @@ def unstacked(text: str) -> str:
     if _ANY_MARK.search(text) is None:
         return text
     text = _STACKED.sub("", text)
-    # Letters a mark was composed into ("ṁ", "ş") count as marked: decomposed, they are.
-    words = [unicodedata.normalize("NFD", word) for word in _MARKED_WORD.findall(text)]
-    letters = sum(_letter_count(word) for word in words)
-    marked = sum(len(_MARKED_LETTER.findall(word)) for word in words)
+    words = list(_MARKED_WORD.finditer(text))
+    # Letters and marked letters per word; letters a mark was composed into ("ṁ", "ş") count
+    # as marked: decomposed, they are.
+    counts = []
+    for word in words:
+        decomposed = unicodedata.normalize("NFD", word.group())
+        counts.append((_letter_count(decomposed), len(_MARKED_LETTER.findall(decomposed))))
+    marked = sum(k for _, k in counts)
     if not marked:
         return text
-    decorated_text = marked >= DECORATED * letters
-
-    def plain_word(match: re.Match[str]) -> str:
-        word = unicodedata.normalize("NFD", match.group())
-        n = _letter_count(word)
-        if n >= MIN_DECORATED:
-            decorated = len(_MARKED_LETTER.findall(word)) >= DECORATED * n
-        else:
-            decorated = decorated_text
-        return _undecorated(match.group()) if decorated else match.group()
-
-    return _MARKED_WORD.sub(plain_word, text)
+    decorated_text = marked >= DECORATED * sum(n for n, _ in counts)
+    parts, end = [], 0
+    for word, (n, k) in zip(words, counts, strict=True):
+        decorated = k >= DECORATED * n if n >= MIN_DECORATED else decorated_text
+        written = word.group()
+        parts += [text[end : word.start()], _undecorated(written) if decorated else written]
+        end = word.end()
+    return "".join(parts) + text[end:]
 
 
 def _letter_count(word: str) -> int:
