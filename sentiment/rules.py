@@ -26,6 +26,11 @@ Flag reasons:
 - ``accusation``: a text of at most three words calls the business thieves, swindlers or
   liars ("Ladri", "Жулики", "Truffa!", "Liars"); the model reads several of these neutral.
   Such an item is at least high.
+- ``advises_against``: a text of at most five words warns others off ("Sconsiglio
+  vivamente", "Обходите стороной", "Stay away"), writes the money off ("Soldi buttati",
+  "Dinero tirado") or says the customer will not be back ("Mai più da questo ristorante");
+  the model read the first, third and fourth positive or neutral. Such an item is at least
+  medium.
 
 A text that is nothing but "nothing to complain about" or "not bad" ("Nada a reclamar",
 "Non male", "Претензий нет") is labelled positive and not flagged for its words, however the
@@ -50,10 +55,12 @@ from sentiment.topics import (
     threat_in,
     topics_in,
     unresolved_in,
+    warning_in,
 )
 
 CLEARLY_NEGATIVE = 0.7
 ACCUSATION_WORDS = 3  # the longest text whose accusation word alone flags it
+WARNING_WORDS = 5  # the longest text whose warning ("Sconsiglio vivamente") alone flags it
 SERIOUS_TOPICS = frozenset({"fraud", "safety"})
 # A problem the customer still has, as its reason and the phrases that say it: each makes a
 # flagged item at least medium, however calm the words read.
@@ -145,10 +152,13 @@ def assess(
         reasons.append("legal_threat")
     problems = [reason for reason, said in PROBLEMS if said(forms, detected)]
     reasons += problems
-    short = len(text.split(maxsplit=ACCUSATION_WORDS)) <= ACCUSATION_WORDS  # no 1 MB split
-    accused = short and accusation_in(forms, detected)
+    words = len(text.split(maxsplit=WARNING_WORDS))  # at most WARNING_WORDS + 1: no 1 MB split
+    accused = words <= ACCUSATION_WORDS and accusation_in(forms, detected)
     if accused:
         reasons.append("accusation")
+    warned = words <= WARNING_WORDS and warning_in(forms, detected)
+    if warned:
+        reasons.append("advises_against")
     flag = bool(reasons)
     severity = severity_of(
         flag=flag,
@@ -156,7 +166,7 @@ def assess(
         negativity=negativity if has_text else 0.0,
         topics=topics,
         danger=threat or (flag and danger_in(forms, detected)),
-        problem=bool(problems),
+        problem=bool(problems) or warned,
         accused=accused,
     )
     return Sentiment(
@@ -185,7 +195,8 @@ def severity_of(
     """Critical: danger words (injury, fraud, lawyers...). High: one star or very negative
     text, a serious topic, or a short accusation ("Ladri"). Medium: any other flagged item
     with a complaint, or with a ``problem`` the customer still has (one still open, a faulty
-    item or a wrong charge). Low: the rest."""
+    item or a wrong charge) or a short warning to others ("Sconsiglio vivamente"). Low: the
+    rest."""
     if not flag:
         return Severity.LOW
     if danger:

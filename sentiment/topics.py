@@ -26,9 +26,12 @@ UNRESOLVED = "unresolved"
 FAULT = "fault"
 CHARGE = "charge"
 ACCUSATION = "accusation"
+WARNING = "warning"
 NO_COMPLAINT = "no_complaint"
 # Sections that are no complaint topic.
-NOT_TOPICS = frozenset({DANGER, THREAT, UNRESOLVED, FAULT, CHARGE, ACCUSATION, NO_COMPLAINT})
+NOT_TOPICS = frozenset(
+    {DANGER, THREAT, UNRESOLVED, FAULT, CHARGE, ACCUSATION, WARNING, NO_COMPLAINT}
+)
 
 
 @cache
@@ -117,10 +120,13 @@ def _escaped(word: str) -> str:
 
 # Topics whose mention its own words can deny: "not a scam" is no fraud complaint, and
 # "no es una estafa, pero tardó un mes" no reason to call a lawyer's-desk emergency.
-DENIABLE = frozenset({"fraud", "safety", DANGER, THREAT, UNRESOLVED, FAULT, CHARGE, ACCUSATION})
+DENIABLE = frozenset(
+    {"fraud", "safety", DANGER, THREAT, UNRESOLVED, FAULT, CHARGE, ACCUSATION, WARNING}
+)
 # A word that denies what follows it, then at most a verb or article or two.
 _CUE = (
     r"not|isn[\'’]?t|wasn[\'’]?t|aren[\'’]?t|weren[\'’]?t|never|without|nothing|none|"  # en
+    r"can[\'’]?t|cannot|couldn[\'’]?t|"  # en: "can't stay away"
     r"nao|nem|nunca|sem|nenhum|nenhuma|nada|"  # pt (folded: não → nao)
     r"ni|sin|ningun|ninguna|ninguno|"  # es ("nada" above)
     r"non|mai|senza|nessun|nessuna|nessuno|nulla|niente|"  # it
@@ -135,7 +141,9 @@ _NONE_OF = (
 )
 _FILLER = (
     r"is|was|are|a|an|any|e|foi|era|eh|sao|houve|um|uma|es|son|fue|hay|hubo|un|una|uno|sono|"
-    r"было|это"
+    r"было|это|"
+    # Pronouns between a denial and its verb: "non lo sconsiglio", "nunca la desaconsejé".
+    r"lo|la|li|le|gli|ne|los|las|les"
 )
 # "no" denies only before a verb ("no es una estafa", "no hay peligro", "no fraud was"): in
 # Portuguese "no" is "in the", and "vou entrar no Procon" is a claim, not a denial.
@@ -253,6 +261,14 @@ def accusation_in(forms: list[str], lang: str | None = None) -> bool:
     """True when a text's :func:`forms_of` call someone thieves, swindlers or liars
     ("ladri", "жулики", "truffa", "liars") and do not deny it ("não são ladrões")."""
     return _said(ACCUSATION, forms, lang)
+
+
+def warning_in(forms: list[str], lang: str | None = None) -> bool:
+    """True when a text's :func:`forms_of` warn others off ("sconsiglio", "обходите
+    стороной", "stay away"), write the money off ("soldi buttati", "dinero tirado") or say
+    the customer will not be back ("mai più da", "больше не закажу"), and do not deny it
+    ("non lo sconsiglio", "not a waste of money")."""
+    return _said(WARNING, forms, lang)
 
 
 def no_complaint_alone(forms: list[str], lang: str | None = None) -> bool:

@@ -284,3 +284,23 @@ async def test_russian_typed_in_latin_letters_is_read(model):
         assert score.scores["negative"] >= 0.8, text
     praise = ["Vse otlichno, spasibo, rekomenduyu etot magazin"]
     assert [s.label.value for s in await model.score(praise)] == ["positive"]
+
+
+async def test_a_short_warning_is_flagged_whatever_the_model_reads(model):
+    # Read as reviews in their language, v3 called the first positive (0.13 negative:
+    # "sconsiglio" is one letter from "consiglio") and the others neutral or positive.
+    from sentiment.rules import assess
+
+    warnings = {
+        "Sconsiglio vivamente.": "it",
+        "Soldi buttati": "it",
+        "Mai più da questo ristorante": "it",
+        "Обходите стороной.": "ru",
+    }
+    texts, langs = list(warnings), list(warnings.values())
+    scores = await model.score(texts, ["review"] * len(texts), langs)
+    for text, lang, score in zip(texts, langs, scores, strict=True):
+        result = assess(text=text, rating=None, lang=lang, score=score, model="m")
+        assert result.flag, (text, score)
+        assert "advises_against" in result.reasons, (text, score)
+        assert result.severity.value != "low", text

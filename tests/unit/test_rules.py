@@ -577,6 +577,66 @@ def test_a_denied_or_told_accusation_is_no_accusation(text):
     assert "accusation" not in judge(text, None, POS).reasons
 
 
+# A short text that warns others off, writes the money off or says the customer will not be
+# back. The shipped model read "Sconsiglio vivamente" 0.13, "Обходите стороной" 0.12, "Soldi
+# buttati" 0.32 and "Mai più da questo ristorante" 0.27 negative (as Italian or Russian
+# reviews).
+WARNINGS = [
+    ("Sconsiglio vivamente.", "it"),
+    ("Prodotto sconsigliatissimo", "it"),
+    ("Soldi buttati", "it"),
+    ("Mai più da questo ristorante", "it"),
+    ("State alla larga!", "it"),
+    ("Обходите стороной.", "ru"),
+    ("Деньги на ветер", "ru"),
+    ("Больше не закажу", "ru"),
+    ("Não recomendo.", "pt"),
+    ("Fujam dessa loja!!", "pt"),
+    ("Dinheiro jogado fora", "pt"),
+    ("No lo recomiendo", "es"),
+    ("Dinero tirado.", "es"),
+    ("No volveré.", "es"),
+    ("اصلا نخرید", "fa"),
+    ("توصیه نمیکنم", "fa"),
+    ("Stay away!", "en"),
+    ("Waste of money.", "en"),
+    ("Won't be back", "en"),
+]
+
+
+@pytest.mark.parametrize(("text", "lang"), WARNINGS)
+def test_a_short_warning_is_flagged_and_at_least_medium(text, lang):
+    result = judge(text, None, POS, lang)
+    assert result.flag
+    assert "advises_against" in result.reasons
+    assert result.severity in {Severity.MEDIUM, Severity.HIGH, Severity.CRITICAL}
+    assert result.label is Label.POSITIVE  # the label stays the model's
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Non lo sconsiglio.",  # denied, with a pronoun between
+        "Non è sconsigliato",
+        "Не обходите стороной!",
+        "Not a waste of money at all",
+        "Can't stay away!",
+        "حیف پول نیست",
+        # Friendly idioms built of the same words.
+        "Mai più senza!",
+        "Не берите в голову",
+        "I wouldn't recommend anything else",
+        "Não recomendo outra loja",
+        "Non comprate altro!",
+        # Longer texts are the model's to read: here the warning is a caveat.
+        "Ottimo rasoio, lo sconsiglio solo a chi ha la barba molto folta",
+        "Great kettle, but stay away from the cheaper model",
+    ],
+)
+def test_a_denied_friendly_or_long_warning_is_no_warning(text):
+    assert "advises_against" not in judge(text, None, POS).reasons
+
+
 # The shipped model read "Nada a reclamar" 0.43 negative (labelled negative), "Non male" 0.66
 # and "nulla da ridire" (Amazon.it, labelled positive) 0.45: the complaint word, not its denial.
 NO_COMPLAINTS = [
