@@ -117,6 +117,8 @@ FAULTY_ITEMS = [
     "Прислали не тот размер",
     "پیتزا اشتباه ارسال شده بود",
     "کیک له شده رسید",
+    "همه چیز خوب بود فقط نوشابه رو نفرستادن",  # incomplete: they didn't send the drink
+    "سس سفارشم ارسال نشده بود",
     "They sent me the wrong size, love the colour though",
     "The mug arrived broken",
     "Me llegó otro producto",
