@@ -283,6 +283,15 @@ def test_a_text_of_invisible_characters_is_no_text(text):
         ("Qualidade horrível, quebrou no primeiro uso", "quality"),
         ("Precio abusivo para lo que es", "price"),
         ("Il servizio clienti non risponde mai", "support"),
+        # The people who serve at a table or a desk are staff.
+        ("The waiter ignored us for an hour", "staff"),
+        ("O garçom esqueceu o nosso pedido", "staff"),
+        ("La camarera no limpió la habitación", "staff"),
+        ("El mesero nunca volvió", "staff"),
+        ("Il cameriere ha sbagliato il conto", "staff"),
+        ("Официант забыл про нас", "staff"),
+        ("Администратор отеля отказался помочь", "staff"),
+        ("پیک خیلی بداخلاق بود", "staff"),
     ],
 )
 def test_topics_in_each_language(text, topic):
