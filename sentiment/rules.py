@@ -25,7 +25,8 @@ Flag reasons:
   routes the alert nor shapes the reply. The label stays the text's.
 - ``accusation``: a text of at most three words calls the business thieves, swindlers or
   liars ("Ladri", "Жулики", "Truffa!", "Liars"); the model reads several of these neutral.
-  Such an item is at least high.
+  Such an item is at least high. Links, @handles and #hashtags are not counted as words
+  here and below: "@brand ladri! #vergogna" is one word.
 - ``advises_against``: a text of at most five words warns others off ("Sconsiglio
   vivamente", "Обходите стороной", "Stay away"), writes the money off ("Soldi buttati",
   "Dinero tirado") or says the customer will not be back ("Mai più da questo ristorante");
@@ -38,6 +39,8 @@ model reads it: the model can take the denied complaint word for a complaint.
 """
 
 from __future__ import annotations
+
+import re
 
 from reputation.core.models import Label, Sentiment, Severity
 from reputation.core.protocols import TextScore
@@ -152,7 +155,7 @@ def assess(
         reasons.append("legal_threat")
     problems = [reason for reason, said in PROBLEMS if said(forms, detected)]
     reasons += problems
-    words = len(text.split(maxsplit=WARNING_WORDS))  # at most WARNING_WORDS + 1: no 1 MB split
+    words = word_count(text, WARNING_WORDS)
     accused = words <= ACCUSATION_WORDS and accusation_in(forms, detected)
     if accused:
         reasons.append("accusation")
@@ -206,6 +209,24 @@ def severity_of(
     if negativity >= 0.5 or rating == 2 or topics or problem:
         return Severity.MEDIUM
     return Severity.LOW
+
+
+# What a post carries besides its words: links, @handles and #hashtags.
+_NOT_WORDS = re.compile(r"(?:https?://|www\.|[@#])\S*", re.IGNORECASE)
+_WORD = re.compile(r"\S+")
+
+
+def word_count(text: str, most: int) -> int:
+    """How many words ``text`` holds, links, @handles and #hashtags not counted ("@brand
+    sconsiglio vivamente #truffa" is two), counting no further than ``most`` + 1: a 1 MB text
+    is not split."""
+    count = 0
+    for match in _WORD.finditer(text):
+        if not _NOT_WORDS.match(match.group()):
+            count += 1
+            if count > most:
+                break
+    return count
 
 
 def _language(text: str, given: str | None) -> str:

@@ -2,7 +2,7 @@ import pytest
 
 from reputation.core.models import Label, Severity
 from reputation.core.protocols import TextScore
-from sentiment.rules import assess
+from sentiment.rules import assess, word_count
 from sentiment.topics import has_danger_words, topics_of
 
 NEG = TextScore(Label.NEGATIVE, {"negative": 0.85, "neutral": 0.1, "positive": 0.05})
@@ -613,6 +613,15 @@ WARNINGS = [
     ("Waste of money.", "en"),
     ("Won't be back", "en"),
 ]
+
+
+def test_links_handles_and_hashtags_are_no_words_of_a_short_text():
+    post = "@AuroraHome sconsiglio vivamente, state alla larga #truffa https://x.com/a/1"
+    assert word_count(post, 5) == 5
+    assert "advises_against" in judge(post, None, POS, "it").reasons
+    assert "accusation" in judge("@AuroraHome @amazon_it Ladri! #vergogna", None, POS).reasons
+    assert word_count("uno due tre quattro cinque sei sette", 5) == 6  # counts no further
+    assert word_count("ok " * 400_000, 3) == 4
 
 
 @pytest.mark.parametrize(("text", "lang"), WARNINGS)
