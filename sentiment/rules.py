@@ -30,8 +30,8 @@ Flag reasons:
 - ``advises_against``: a text of at most five words warns others off ("Sconsiglio
   vivamente", "Обходите стороной", "Stay away"), writes the money off ("Soldi buttati",
   "Dinero tirado") or says the customer will not be back ("Mai più da questo ristorante");
-  the model read the first, third and fourth positive or neutral. Such an item is at least
-  medium.
+  the model read "Sconsiglio vivamente" 0.82 positive and "Обходите стороной" neutral. Such
+  an item is at least medium.
 
 A text that is nothing but "nothing to complain about" or "not bad" ("Nada a reclamar",
 "Non male", "Претензий нет") is labelled positive and not flagged for its words, however the
