@@ -292,10 +292,31 @@ def test_a_text_of_invisible_characters_is_no_text(text):
         ("Официант забыл про нас", "staff"),
         ("Администратор отеля отказался помочь", "staff"),
         ("پیک خیلی بداخلاق بود", "staff"),
+        # Food is the product of a restaurant or a delivery.
+        ("The food arrived cold and the fries were soggy", "quality"),
+        ("A comida chegou fria e sem gosto", "quality"),
+        ("El pollo estaba crudo por dentro", "quality"),
+        ("La pizza era bruciata", "quality"),
+        ("Курица была сырая, суп пересолен", "quality"),
+        ("غذا سرد بود و برنج خام بود", "quality"),
+        ("نون بیات بود", "quality"),
     ],
 )
 def test_topics_in_each_language(text, topic):
     assert topic in topics_of(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Prosciutto crudo e melone, ottimo",  # cured ham
+        "O queimador do fogão é ótimo",  # a stove's burner
+        "Книга про сыроедение",  # raw-food diet
+        "La almohada es blanda y cómoda",  # soft, not bland
+    ],
+)
+def test_food_words_of_another_meaning_name_no_quality(text):
+    assert "quality" not in topics_of(text)
 
 
 def test_short_stems_do_not_match_inside_other_words():
