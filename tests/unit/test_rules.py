@@ -300,6 +300,7 @@ def test_a_text_of_invisible_characters_is_no_text(text):
         ("Курица была сырая, суп пересолен", "quality"),
         ("غذا سرد بود و برنج خام بود", "quality"),
         ("نون بیات بود", "quality"),
+        ("مرغ نپخته بود", "quality"),
     ],
 )
 def test_topics_in_each_language(text, topic):
