@@ -283,6 +283,7 @@ def test_a_text_of_invisible_characters_is_no_text(text):
         ("Qualidade horrível, quebrou no primeiro uso", "quality"),
         ("Precio abusivo para lo que es", "price"),
         ("Il servizio clienti non risponde mai", "support"),
+        ("Já mandei três e-mails e nenhum retorno", "support"),
         # The people who serve at a table or a desk are staff.
         ("The waiter ignored us for an hour", "staff"),
         ("O garçom esqueceu o nosso pedido", "staff"),
