@@ -185,8 +185,9 @@ _STACKED = re.compile(f"[{_GENERIC_MARKS}]{{3,}}")
 _MARKED_WORD = re.compile(rf"(?:[^\W\d_][{_GENERIC_MARKS}]*)+")
 # A mark of a letter's own, and a letter with one: the lines drawn through or under letters
 # (:data:`_OVERLAY_MARK`) do not count, since over a few words they are a retraction.
-_DECORATION = re.compile(f"(?!{_OVERLAY_MARK})[{_GENERIC_MARKS}]")
-_MARKED_LETTER = re.compile(rf"[^\W\d_](?:(?!{_OVERLAY_MARK})[{_GENERIC_MARKS}])+")
+_OWN_MARK = f"(?!{_OVERLAY_MARK})[{_GENERIC_MARKS}]"
+_DECORATION = re.compile(_OWN_MARK)
+_MARKED_LETTER = re.compile(rf"[^\W\d_](?:{_OWN_MARK})+")
 DECORATED = 0.6  # the share of a word's letters with a mark of their own that decorates it
 MIN_DECORATED = 3  # letters a word needs to be judged alone; shorter ones go with the text
 
